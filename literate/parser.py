@@ -1,0 +1,179 @@
+"""Read the book: the chapters in ``_toc.yml`` order and their code cells.
+
+Chapters are read with myst-nb's own MyST-notebook reader, the one Jupyter
+Book executes, so a cell the tangler sees is exactly a cell the book runs
+(a ``{code-cell}`` shown inside another fence, or indented in a list, is
+not a cell for either).  Every problem becomes a one-line
+:class:`~literate.errors.LiterateError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from literate.errors import LiterateError
+
+TOC = "_toc.yml"
+CODE_DIR = "code"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One ``{code-cell}`` of a chapter."""
+
+    chapter: str  # path relative to the project root, e.g. "book/02_value.md"
+    line: int  # 1-based line, in the chapter, of the cell's first code line
+    fence_line: int  # 1-based line of the opening fence
+    source: str
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def tangle(self):
+        """The ``:tangle:`` target (relative to ``code/``), or None."""
+        return self.options.get("tangle")
+
+    @property
+    def tags(self):
+        tags = self.options.get("tags") or []
+        return tags if isinstance(tags, list) else [tags]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    path: str  # relative to the project root, POSIX separators
+    front_matter: dict
+    cells: tuple
+
+
+def find_root(start=None):
+    """The nearest folder at or above ``start`` (default: cwd) holding ``_toc.yml``."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / TOC).is_file():
+            return folder
+    raise LiterateError(here, 1, f"no {TOC} here or in any parent folder; run from the project root")
+
+
+def toc_chapters(root):
+    """Chapter paths (relative to ``root``) in the order ``_toc.yml`` lists them."""
+    root = Path(root)
+    toc_path = root / TOC
+    try:
+        text = toc_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LiterateError(TOC, 1, f"cannot read the table of contents: {exc.strerror}") from None
+    try:
+        toc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
+        raise LiterateError(TOC, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(toc, dict) or "root" not in toc:
+        raise LiterateError(TOC, 1, "needs a 'root:' entry (Jupyter Book 1 table of contents)")
+
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if not isinstance(entry, dict):
+                continue
+            if "file" in entry:
+                files.append(entry["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(entry.get(key))
+
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    walk(toc.get("sections"))
+
+    chapters = []
+    for name in files:
+        name = str(name)
+        line = _line_of(text, name)
+        candidates = [name] if Path(name).suffix else [f"{name}.md", f"{name}.ipynb"]
+        found = next((c for c in candidates if (root / c).is_file()), None)
+        if found is None:
+            raise LiterateError(TOC, line, f"'{name}' is listed but no such file exists")
+        if found.endswith(".md") and found not in chapters:
+            chapters.append(found)
+    return chapters
+
+
+def _line_of(text, needle):
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return 1
+
+
+_AT_LINE = re.compile(r"at line (\d+)")
+
+
+def read_chapter(root, rel_path):
+    """Parse one chapter into a :class:`Chapter` (front matter and code cells)."""
+    rel_path = Path(rel_path).as_posix()
+    try:
+        raw = (Path(root) / rel_path).read_bytes()
+    except OSError as exc:
+        raise LiterateError(rel_path, 1, f"cannot read the chapter: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LiterateError(rel_path, line, "the chapter is not valid UTF-8") from None
+    return parse_chapter(text, rel_path)
+
+
+def parse_chapter(text, rel_path="<chapter>"):
+    """Parse MyST-notebook ``text``; never raises anything but LiterateError."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        notebook = read_myst_markdown_notebook(text, add_source_map=True)
+    except Exception as exc:  # myst-nb reports bad YAML in several ways
+        message = " ".join(str(exc).split())
+        match = _AT_LINE.search(message)
+        line = int(match.group(1)) if match else 1
+        if message.startswith("Notebook metadata"):
+            what = "front matter is not valid YAML"
+        else:
+            what = "a code cell's options could not be read (options are `:key: value` lines)"
+        raise LiterateError(rel_path, line, f"{what}: {message[:200]}") from None
+
+    lines = text.split("\n")
+    front = dict(notebook.metadata)
+    source_map = front.pop("source_map", [])
+    cells = []
+    for cell, start in zip(notebook.cells, source_map):
+        if cell.cell_type != "code":
+            continue
+        options = dict(cell.metadata)
+        body = cell.source
+        cells.append(
+            Cell(
+                chapter=rel_path,
+                line=_body_line(lines, start, body),
+                fence_line=start + 1,
+                source=body,
+                options=options,
+            )
+        )
+    return Chapter(path=rel_path, front_matter=front, cells=tuple(cells))
+
+
+def _body_line(lines, fence_index, body):
+    """1-based line where ``body`` starts, searching after the fence at ``fence_index``."""
+    first = body.split("\n", 1)[0]
+    for index in range(fence_index + 1, min(len(lines), fence_index + 200)):
+        if lines[index] == first or (first and lines[index].strip() == first.strip()):
+            return index + 1
+    return fence_index + 2
+
+
+def read_book(root):
+    """All chapters in table-of-contents order."""
+    return [read_chapter(root, path) for path in toc_chapters(root)]
