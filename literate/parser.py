@@ -30,6 +30,7 @@ class Cell:
     fence_line: int  # 1-based line of the opening fence
     source: str
     options: dict = field(default_factory=dict, hash=False, compare=False)
+    option_lines: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def tangle(self):
@@ -110,6 +111,7 @@ def _line_of(text, needle):
 
 
 _AT_LINE = re.compile(r"at line (\d+)")
+_OPTION = re.compile(r"^\s*:?([A-Za-z_][\w-]*):")
 
 
 def read_chapter(root, rel_path):
@@ -153,13 +155,21 @@ def parse_chapter(text, rel_path="<chapter>"):
             continue
         options = dict(cell.metadata)
         body = cell.source
+        body_line = _body_line(lines, start - 1, body)
+        option_lines = {}
+        for number in range(start + 1, body_line):
+            match = _OPTION.match(lines[number - 1])
+            if match:
+                option_lines.setdefault(match.group(1), number)
+        # myst-nb maps a code cell to the 1-based line of its opening fence.
         cells.append(
             Cell(
                 chapter=rel_path,
-                line=_body_line(lines, start, body),
-                fence_line=start + 1,
+                line=body_line,
+                fence_line=start,
                 source=body,
                 options=options,
+                option_lines=option_lines,
             )
         )
     return Chapter(path=rel_path, front_matter=front, cells=tuple(cells))

@@ -44,7 +44,7 @@ def tangled_cells(chapter):
         if "tangle" not in cell.options:
             continue
         target = cell.tangle
-        origin = Origin(cell.chapter, cell.fence_line)
+        origin = Origin(cell.chapter, cell.option_lines.get("tangle", cell.fence_line))
         if target is None or target is True:
             if default is None:
                 raise origin.error(

@@ -1,0 +1,39 @@
+"""The project itself: code/ is exactly what the chapters tangle to."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from literate.parser import read_book
+from literate.tangle import REPLAY_CALL
+from literate.writer import plan
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_code_is_in_sync_with_the_chapters():
+    changes = plan(ROOT)
+    assert not changes, "code/ has drifted; run `make tangle`:\n" + "\n".join(
+        change.describe() for change in changes
+    )
+
+
+def test_every_chapter_after_the_first_replays_the_ones_before_it():
+    chapters = read_book(ROOT)
+    for chapter in chapters[1:]:
+        if not any(cell.source.strip() for cell in chapter.cells):
+            continue  # a page without code needs no state
+        first = chapter.cells[0]
+        match = REPLAY_CALL.search(first.source)
+        assert match and match.group("chapter") == chapter.path, chapter.path
+        assert "remove-cell" in first.tags, chapter.path
+        assert match.group("state"), f"{chapter.path}: run `make tangle` to write state="
+
+
+def test_the_generated_package_passes_ruff():
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT / "code")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
