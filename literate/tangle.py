@@ -92,6 +92,7 @@ def build(root):
         module = modules.get(target)
         if module is None:
             module = modules[target] = Module(target)
+            module.first_party = roots
             book.origins[target] = Origin(cell.chapter, cell.fence_line)
 
         def origin_of(lineno, cell=cell):
@@ -133,7 +134,6 @@ def _resolve_imports(modules):
 
     for module in modules.values():
         bound = module.bound_names()
-        wanted: dict[str, set] = {}
         for name, origin in module.used_names():
             if name in bound:
                 continue
@@ -149,18 +149,16 @@ def _resolve_imports(modules):
                     f"name '{name}' is defined in several tangled modules ({where}); "
                     "rename one so the import is unambiguous"
                 )
-            wanted.setdefault(_import_path(module, sources[0]), set()).add(name)
+            level, path = _import_path(module, sources[0])
+            module.from_imports.setdefault((level, path), {})[(name, None)] = origin
             bound.add(name)
-        module.auto_imports = [
-            f"from {path} import {', '.join(sorted(names))}" for path, names in sorted(wanted.items())
-        ]
 
 
 def _import_path(importer, source):
-    """``.engine`` between modules of one package folder, else the dotted path."""
+    """(level, module): ``.engine`` within one package folder, else the dotted path."""
     if not importer.is_test:
         here = PurePosixPath(importer.target).parent
         there = PurePosixPath(source.target)
         if there.parent == here:
-            return "." if there.stem == "__init__" else f".{there.stem}"
-    return source.dotted
+            return 1, (None if there.stem == "__init__" else there.stem)
+    return 0, source.dotted

@@ -212,7 +212,8 @@ def test_the_output_passes_ruff(book, capsys):
     book.chapter("two", cell("def h():\n    return A().f()", "pkg/b.py"))
     tangle(book, capsys)
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", str(book.root / "code")],
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "--line-length", "100",
+         "--config", "src = ['code']", str(book.root / "code")],
         capture_output=True,
         text=True,
     )
