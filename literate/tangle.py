@@ -35,6 +35,26 @@ class Book:
     outputs: dict = field(default_factory=dict)  # target -> file text
     origins: dict = field(default_factory=dict)  # target -> Origin of its first cell
     replays: list = field(default_factory=list)  # ReplayCell
+    modules: dict = field(default_factory=dict)  # target -> Module
+
+    def provenance(self):
+        """{(dotted module, "Name" or "Class.method"): Origin} for the library's definitions.
+
+        The origin is the cell whose version the library keeps (the last one
+        to define or replace the name).
+        """
+        found = {}
+        for module in self.modules.values():
+            if module.is_test:
+                continue
+            for item in module.items:
+                if item.kind not in ("def", "class"):
+                    continue
+                found[(module.dotted, item.name)] = item.origin
+                for member in item.members or []:
+                    if member.key:
+                        found[(module.dotted, f"{item.name}.{member.key}")] = member.origin
+        return found
 
 
 def tangled_cells(chapter):
@@ -100,6 +120,7 @@ def build(root):
 
         add_cell(module, cell, origin_of, package_roots=roots)
     _resolve_imports(modules)
+    book.modules = modules
     book.outputs = {target: module.render() for target, module in sorted(modules.items())}
 
     library = []

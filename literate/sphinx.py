@@ -1,0 +1,148 @@
+"""Sphinx extension: tell the reader where every tangled snippet goes.
+
+* Every code cell with ``:tangle:`` gets a caption above its source, such as
+  ``code/scratchgrad/engine.py · Value.__mul__``, and an anchor per name it
+  defines (``#tangle-scratchgrad.engine.Value.__mul__``).
+* The API reference (autodoc) of the tangled package gets, under each class
+  and function, a link back to the cell whose version the library keeps.
+
+Enable it with ``extra_extensions: [literate.sphinx]`` in ``_config.yml``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path, PurePosixPath
+
+from docutils import nodes
+
+from literate.errors import LiterateError
+
+STATIC = Path(__file__).parent / "static"
+
+
+def cell_symbols(source):
+    """Names a tangled cell defines, as the library will see them."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            owner = None
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and getattr(decorator.func, "id", None) == "add_to_class"
+                    and decorator.args
+                    and isinstance(decorator.args[0], ast.Name)
+                ):
+                    owner = decorator.args[0].id
+            names.append(f"{owner}.{node.name}" if owner else node.name)
+        elif isinstance(node, ast.ClassDef):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def anchor(dotted_module, symbol):
+    return f"tangle-{dotted_module}.{symbol}"
+
+
+def _dotted(target):
+    parts = list(PurePosixPath(target).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def add_captions(app, doctree):
+    """doctree-read: a caption (and anchors) above each tangled cell's source."""
+    default = (app.env.metadata.get(app.env.docname) or {}).get("tangle")
+    cells = []
+    for container in doctree.findall(nodes.container):
+        if container.get("nb_element") != "cell_code":
+            continue
+        metadata = container.get("cell_metadata") or {}
+        if "tangle" not in metadata:
+            continue
+        target = metadata.get("tangle") or default
+        if not isinstance(target, str):
+            continue
+        source = ""
+        for block in container.findall(nodes.literal_block):
+            source = block.astext()
+            break
+        cells.append((container, target, cell_symbols(source)))
+
+    # Each name's last definition on the page gets the plain anchor: that is
+    # the version the library keeps, and the one the API page links to.
+    seen_later = set()
+    for container, target, symbols in reversed(cells):
+        dotted = _dotted(target)
+        ids = []
+        for symbol in symbols:
+            key = anchor(dotted, symbol)
+            if key in seen_later:
+                continue
+            seen_later.add(key)
+            ids.append(key)
+        label = f"code/{target}"
+        if symbols:
+            label += " · " + ", ".join(symbols)
+        caption = nodes.paragraph("", "", classes=["tangle-caption"], ids=ids)
+        caption += nodes.literal(label, label)
+        source_box = next(
+            (c for c in container.children if c.get("nb_element") == "cell_code_source"), None
+        )
+        if source_box is not None:
+            source_box.insert(0, caption)
+        else:
+            container.insert(0, caption)
+
+
+def _provenance(app):
+    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)}, computed once a build."""
+    cache = getattr(app.env, "_literate_provenance", None)
+    if cache is None:
+        from literate.tangle import build
+
+        try:
+            book = build(app.confdir)
+        except LiterateError as error:
+            raise RuntimeError(str(error)) from None
+        cache = {
+            f"{module}.{symbol}": (origin, module, symbol)
+            for (module, symbol), origin in book.provenance().items()
+        }
+        app.env._literate_provenance = cache
+    return cache
+
+
+def add_provenance(app, what, name, obj, options, lines):
+    """autodoc-process-docstring: 'Defined in <chapter>' under each documented object."""
+    found = _provenance(app).get(name)
+    if found is None:
+        return
+    origin, module, symbol = found
+    docname = str(PurePosixPath(origin.chapter).with_suffix(""))
+    uri = app.builder.get_relative_uri(app.env.docname, docname)
+    title = app.env.titles.get(docname)
+    text = title.astext() if title is not None else docname
+    lines.extend(["", f"*Defined in* `{text} <{uri}#{anchor(module, symbol)}>`__", ""])
+
+
+def _add_static(app):
+    app.config.html_static_path.append(str(STATIC))
+
+
+def setup(app):
+    app.connect("builder-inited", _add_static)
+    app.connect("doctree-read", add_captions)
+    app.connect("autodoc-process-docstring", add_provenance)
+    app.add_css_file("literate.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
