@@ -1,0 +1,98 @@
+# MLP from Scratch: build the book, test the library.
+#
+# Every target sets itself up on a fresh machine: a virtualenv in .venv with
+# requirements.txt and this package (editable) installed, and Graphviz for the
+# targets that draw graphs.  Run `make help` for the list.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# Reinstalled only when requirements.txt or pyproject.toml change.
+STAMP  := $(VENV)/.installed
+
+.PHONY: help book test tangle check clean distclean graphviz
+
+help:
+	@echo "make book       check, then build the book (strict) into _build/html/index.html"
+	@echo "make test       check, then run the test suite (pytest)"
+	@echo "make tangle     regenerate code/ from the chapters in book/"
+	@echo "make check      fail if code/ differs from what book/ tangles to"
+	@echo "make clean      remove _build/ (the HTML and the execution cache)"
+	@echo "make distclean  clean, and remove the virtualenv .venv/"
+
+book: check graphviz
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@test -f _build/html/mathjax/tex-mml-chtml.js || \
+	  { echo "error: _build/html/mathjax/ is missing: math would not render offline" >&2; exit 1; }
+	@echo "The book is in _build/html/index.html"
+
+test: check graphviz
+	@rc=0; $(PY) -m pytest || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest ran no tests" >&2; fi; \
+	exit $$rc
+
+tangle: $(STAMP)
+	$(PY) -m literate tangle
+
+check: $(STAMP)
+	$(PY) -m literate check
+
+clean:
+	rm -rf _build
+
+distclean: clean
+	rm -rf $(VENV)
+
+# --- set-up -----------------------------------------------------------------
+
+# The virtualenv.  bin/pip exists only once venv creation fully succeeded
+# (Debian's python3 without python3-venv leaves a half-made .venv behind).
+$(VENV)/bin/pip:
+	@command -v $(PYTHON) >/dev/null 2>&1 || \
+	  { echo "error: $(PYTHON) not found; install Python 3.10 or newer" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+	  { echo "error: Python 3.10 or newer is needed, $(PYTHON) is $$($(PYTHON) -V 2>&1)" >&2; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || \
+	  { echo "error: $(PYTHON) cannot create virtualenvs; install venv support:" >&2; \
+	    echo "  apt-get install -y python3-venv    (with sudo unless you are root)" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: apt-get install -y python3-venv" >&2; exit 1; }
+
+# Requirements, then the package itself (editable: code/ and literate/ are
+# imported in place).  pip install -e . reads scratchgrad.__version__ from
+# code/scratchgrad/__init__.py, which the tangler writes from book/intro.md.
+$(STAMP): requirements.txt pyproject.toml | $(VENV)/bin/pip
+	$(PY) -m pip install --disable-pip-version-check --no-input -r requirements.txt
+	@test -f code/scratchgrad/__init__.py || $(PY) -m literate tangle
+	$(PY) -m pip install --disable-pip-version-check --no-input -e .
+	@touch $@
+
+# System Graphviz (the `dot` program) for the graph drawings.  Installed with
+# apt-get as root or with passwordless sudo; otherwise we stop and say how.
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then exit 0; fi; \
+	os_id=""; if [ -r /etc/os-release ]; then os_id=$$(. /etc/os-release; echo "$${ID:-} $${ID_LIKE:-}"); fi; \
+	case "$$(uname -s) $$os_id" in \
+	  Darwin*)                       cmd="brew install graphviz"; mgr="" ;; \
+	  *debian*|*ubuntu*)             cmd="sudo apt-get install graphviz"; mgr=apt ;; \
+	  *fedora*|*rhel*|*centos*)      cmd="sudo dnf install graphviz"; mgr=dnf ;; \
+	  *)                             cmd=""; mgr="" ;; \
+	esac; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else mgr=""; fi; \
+	case "$$mgr" in \
+	  apt) echo "Graphviz is missing: installing it with apt-get"; \
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q graphviz ;; \
+	  dnf) echo "Graphviz is missing: installing it with dnf"; $$sudo dnf install -y graphviz ;; \
+	  *)   echo "error: Graphviz (the 'dot' program) is not installed." >&2; \
+	       if [ -n "$$cmd" ]; then echo "Install it with:  $$cmd" >&2; \
+	       else echo "Install Graphviz from your system's package manager (https://graphviz.org/download/)." >&2; fi; \
+	       exit 1 ;; \
+	esac; \
+	command -v dot >/dev/null 2>&1 || { echo "error: Graphviz install did not provide 'dot'" >&2; exit 1; }
