@@ -14,13 +14,14 @@ PY     := $(VENV)/bin/python
 # Reinstalled only when requirements.txt or pyproject.toml change.
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test tangle check clean distclean graphviz
+.PHONY: help book test tangle check bench clean distclean graphviz
 
 help:
 	@echo "make book       check, then build the book (strict) into _build/html/index.html"
 	@echo "make test       check, then run the test suite (pytest)"
 	@echo "make tangle     regenerate code/ from the chapters in book/"
 	@echo "make check      fail if code/ differs from what book/ tangles to"
+	@echo "make bench      benchmarks: bench/run.py, with its baseline installed"
 	@echo "make clean      remove _build/ (the HTML and the execution cache)"
 	@echo "make distclean  clean, and remove the virtualenv .venv/"
 
@@ -40,6 +41,14 @@ tangle: $(STAMP)
 
 check: $(STAMP)
 	$(PY) -m literate check
+
+# Benchmarks only: bench/requirements.txt holds the baseline they compare with.
+bench: $(VENV)/.bench-installed
+	$(PY) bench/run.py
+
+$(VENV)/.bench-installed: bench/requirements.txt $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check --no-input -r bench/requirements.txt
+	@touch $@
 
 clean:
 	rm -rf _build
