@@ -68,7 +68,8 @@ $(VENV)/bin/pip:
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || \
 	  { echo "error: $(PYTHON) cannot create virtualenvs; install venv support:" >&2; \
 	    echo "  apt-get install -y python3-venv    (with sudo unless you are root)" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	@echo "Creating the virtualenv $(VENV) with $$($(PYTHON) -V 2>&1)"
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: apt-get install -y python3-venv" >&2; exit 1; }
 
 # Requirements, then the package itself (editable: code/ and literate/ are
