@@ -14,11 +14,12 @@ PY     := $(VENV)/bin/python
 # Reinstalled only when requirements.txt or pyproject.toml change.
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test tangle check bench clean distclean graphviz
+.PHONY: help book test browser tangle check bench clean distclean graphviz
 
 help:
 	@echo "make book       check, then build the book (strict) into _build/html/index.html"
 	@echo "make test       check, then run the test suite (pytest)"
+	@echo "make browser    open every page of the built book in headless Chromium (after make book)"
 	@echo "make tangle     regenerate code/ from the chapters in book/"
 	@echo "make check      fail if code/ differs from what book/ tangles to"
 	@echo "make bench      benchmarks: bench/run.py, with its baseline installed"
@@ -35,6 +36,13 @@ test: check graphviz
 	@rc=0; $(PY) -m pytest || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest ran no tests" >&2; fi; \
 	exit $$rc
+
+# The built book in headless Chromium (browser/test_pages.py): math, images,
+# links, console errors, no network. Needs `make book` first and the system's
+# Chromium (/usr/bin/chromium, `apt-get install -y chromium`); screenshots go
+# to _build/screenshots/.
+browser: $(STAMP)
+	$(PY) -m pytest browser
 
 tangle: $(STAMP)
 	$(PY) -m literate tangle

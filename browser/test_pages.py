@@ -74,16 +74,13 @@ def browser():
 
 
 def _pages():
-    pages = sorted(
+    return sorted(
         p.relative_to(HTML).as_posix()
         for p in HTML.rglob("*.html")
         if not p.relative_to(HTML).parts[0].startswith("_")
     )
-    # No build: one page, so that the tests fail (saying `make book`), not skip.
-    return pages or ["index.html"]
 
 
-PAGES = _pages()
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 
@@ -101,8 +98,36 @@ def _is_notebook(source):
     return "kernelspec:" in front
 
 
+OUTER_FENCE = re.compile(r"^(`{4,}|~{4,}).*?^\1[ \t]*$", re.M | re.S)
+TANGLED_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*?:tangle:", re.M)
+
+
 def _tangle_cells(source):
-    return len(re.findall(r"^:tangle:", source.read_text(encoding="utf-8"), re.M))
+    """How many code cells of a chapter have a :tangle: option.
+
+    Examples shown inside a four-backtick fence (as in the introduction) are
+    not cells.
+    """
+    text = OUTER_FENCE.sub("", source.read_text(encoding="utf-8"))
+    return len(TANGLED_CELL.findall(text))
+
+
+def _redirect(page):
+    """The target of a page that only redirects (index.html), or None."""
+    match = re.search(
+        r"<meta[^>]+http-equiv=[\"']refresh[\"'][^>]+url=([^\"'>]+)",
+        (HTML / page).read_text(encoding="utf-8"),
+        re.I,
+    )
+    return match.group(1).strip() if match else None
+
+
+# Without a build, one page all the same, so that the tests fail (saying
+# `make book`) rather than skip. Pages that only redirect (index.html) are
+# checked by test_redirects, and their targets like any page.
+ALL_PAGES = _pages()
+PAGES = [p for p in ALL_PAGES if not _redirect(p)] or ["index.html"]
+REDIRECTS = [p for p in ALL_PAGES if _redirect(p)] or ["index.html"]
 
 
 # --- static parsing ------------------------------------------------------------
@@ -347,6 +372,13 @@ def test_internal_links_resolve(visit, page):
     assert not bad, f"{page}: broken internal links:\n" + "\n".join(bad)
 
 
+@pytest.mark.parametrize("page", REDIRECTS)
+def test_redirects(page):
+    require_book()
+    target = _redirect(page)
+    assert target and (HTML / page).parent.joinpath(target).is_file(), f"{page} -> {target}"
+
+
 # --- what the book adds ---------------------------------------------------------
 
 CAPTIONS = """() => [...document.querySelectorAll('p.tangle-caption')].map(p => {
@@ -370,7 +402,7 @@ HEADER_BUTTONS = """() => [...document.querySelectorAll('.article-header-buttons
   .map(el => ({tag: el.tagName.toLowerCase(), href: el.getAttribute('href'), url: el.href || null,
                text: el.textContent.trim(), label: el.getAttribute('aria-label') || ''}))"""
 
-CHAPTERS = [p for p in PAGES if _tangle_cells(_source(p)) if _source(p)]
+CHAPTERS = [p for p in PAGES if _source(p) and _tangle_cells(_source(p))]
 NOTEBOOKS = [p for p in PAGES if _is_notebook(_source(p))]
 
 

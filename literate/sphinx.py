@@ -49,6 +49,27 @@ def cell_symbols(source):
     return names
 
 
+def cell_anchors(source):
+    """Names to anchor: cell_symbols, and Class.method for each method in a class body.
+
+    provenance() has an entry per method, so the API page links a method
+    defined in a class body to ``#tangle-<module>.<Class>.<method>`` too.
+    """
+    names = cell_symbols(source)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return names
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    name = f"{node.name}.{item.name}"
+                    if name not in names:
+                        names.append(name)
+    return names
+
+
 def anchor(dotted_module, symbol):
     return f"tangle-{dotted_module}.{symbol}"
 
@@ -77,15 +98,15 @@ def add_captions(app, doctree):
         for block in container.findall(nodes.literal_block):
             source = block.astext()
             break
-        cells.append((container, target, cell_symbols(source)))
+        cells.append((container, target, cell_symbols(source), cell_anchors(source)))
 
     # Each name's last definition on the page gets the plain anchor: that is
     # the version the library keeps, and the one the API page links to.
     seen_later = set()
-    for container, target, symbols in reversed(cells):
+    for container, target, symbols, anchored in reversed(cells):
         dotted = _dotted(target)
         ids = []
-        for symbol in symbols:
+        for symbol in anchored:
             key = anchor(dotted, symbol)
             if key in seen_later:
                 continue
@@ -133,7 +154,14 @@ def add_provenance(app, what, name, obj, options, lines):
     uri = app.builder.get_relative_uri(app.env.docname, docname)
     title = app.env.titles.get(docname)
     text = title.astext() if title is not None else docname
-    lines.extend(["", f"*Defined in* `{text} <{uri}#{anchor(module, symbol)}>`__", ""])
+    target = f"{uri}#{anchor(module, symbol)}"
+    stem = target.rstrip("_")
+    # reST reads `text <...__call__>`__ as an alias to the target name
+    # "...__call_", and an escaped "\\_" loses an underscore: percent-encode
+    # the final underscores instead (browsers decode the fragment).
+    target = stem + "%5F" * (len(target) - len(stem))
+    text = text.replace("<", "\\<").replace("`", "\\`")
+    lines.extend(["", f"*Defined in* `{text} <{target}>`__", ""])
 
 
 def _add_static(app):
