@@ -21,7 +21,6 @@ and CSS for external scripts, stylesheets, fonts and images.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from functools import cache
@@ -29,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -473,9 +473,14 @@ def test_notebook_download(visit, page):
     assert len(ipynb) == 1, f"{page}: download menu has {len(ipynb)} .ipynb entries: {buttons}"
     path = Path(unquote(urlsplit(ipynb[0]["url"]).path))
     assert path.is_file(), f"{page}: {ipynb[0]['href']} does not exist"
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    assert notebook["nbformat"] == 4 and notebook["cells"], path
-    assert notebook["metadata"]["kernelspec"]["name"] == "python3", path
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.cells and notebook.metadata.kernelspec.name == "python3", path
+    # The set-up cell (book/_ext/notebooks.py) comes before any other code.
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert "notebook-setup" in code[0].metadata.get("tags", []), code[0]
+    if "literate.replay" in _source(page).read_text(encoding="utf-8"):
+        assert "replay(globals()" in code[1].source, code[1]
 
 
 @pytest.mark.parametrize("page", [p for p in NOTEBOOKS if p != "book/intro.html"] or ["index.html"])
@@ -486,9 +491,11 @@ def test_launch_buttons_are_plain_links(visit, page):
     assert launch.get("Binder", "").startswith(
         "https://mybinder.org/v2/gh/mlp-from-scratch/mlp-from-scratch/main?urlpath="
     ), buttons
-    assert launch.get("Colab", "").startswith(
-        "https://colab.research.google.com/github/mlp-from-scratch/mlp-from-scratch/"
-    ), buttons
+    # Colab opens the chapter's notebook from the branch `notebooks`.
+    colab = "https://colab.research.google.com/github/mlp-from-scratch/mlp-from-scratch"
+    assert launch.get("Colab") == f"{colab}/blob/notebooks/{Path(page).with_suffix('.ipynb')}", (
+        buttons
+    )
     # Plain links: showing them loaded nothing from outside (see also
     # test_no_request_leaves_the_machine).
     assert not visit(page).external
