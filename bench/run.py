@@ -379,22 +379,23 @@ def ratios_and_targets(results):
 
     def target(name, value, goal, higher_is_better=True):
         met = value >= goal if higher_is_better else value <= goal
-        t.append({"target": name, "value": value, "goal": goal, "met": met})
+        op = ">=" if higher_is_better else "<="
+        t.append({"target": name, "value": value, "op": op, "goal": goal, "met": met})
 
     if "demo_micrograd_over_scratchgrad_gc_on" in r:
-        target("(a) demo: x faster than micrograd, GC on",
+        target("(a) demo, GC on: times faster than micrograd",
                r["demo_micrograd_over_scratchgrad_gc_on"], TARGETS["demo_vs_micrograd_gc_on"])
-        target("(a) demo: x faster than micrograd, GC off",
+        target("(a) demo, GC off: times faster than micrograd",
                r["demo_micrograd_over_scratchgrad_gc_off"], TARGETS["demo_vs_micrograd_gc_off"])
     for shape in ("chain", "tree"):
         for mode in ("gc_on", "gc_off"):
-            target(f"(b) {shape}, GC {mode[3:]}: fwd+bwd per node, x plain floats",
+            target(f"(b) {shape}, GC {mode[3:]}: per node, times floats",
                    r[f"{shape}_total_scratchgrad_over_floats_{mode}"],
                    TARGETS["per_node_vs_floats"], higher_is_better=False)
-    target("(c) bytes per node (chain)", results["memory"]["scratchgrad"],
+    target("(c) memory: bytes per node of the chain", results["memory"]["scratchgrad"],
            TARGETS["bytes_per_node"], higher_is_better=False)
     depth = results["depth"]["scratchgrad"]
-    target("(d) deepest chain backward() works on",
+    target("(d) depth: deepest chain backward() handles",
            depth["tested"] if depth["works"] else 0, TARGETS["depth"])
     if depth["works"] and depth["tested"] < TARGETS["depth"]:
         t[-1]["met"] = None  # a quick run tests a shallower chain: no verdict
@@ -456,7 +457,7 @@ def table(results):
     lines.append("")
     for t in results["targets"]:
         mark = {True: "met   ", False: "MISSED", None: "quick "}[t["met"]]
-        lines.append(f"  [{mark}] {t['target']}: {t['value']:,.1f} (goal {t['goal']:,})")
+        lines.append(f"  [{mark}] {t['target']}: {t['value']:,.1f} (goal {t['op']} {t['goal']:,})")
     return "\n".join(lines)
 
 
