@@ -59,7 +59,40 @@ def find_first(package, *names):
 # --- scratchgrad -----------------------------------------------------------------------
 
 
-class Scratchgrad:
+class ValueEngine:
+    """The chain and tree workloads, shared by the two engines with a Value class."""
+
+    def chain_forward(self, steps):
+        V = self.Value
+        x, a, b = V(CHAIN_X0), V(CHAIN_A), V(CHAIN_B)
+        leaves = (x, a, b)
+        for _ in range(steps):
+            x = x * a + b
+        return x, leaves
+
+    def chain_backward(self, graph):
+        out, (x0, a, b) = graph
+        out.backward()  # micrograd's is recursive: the caller raises the recursion limit
+        return x0.grad, a.grad, b.grad
+
+    def tree_forward(self, data):
+        V = self.Value
+        leaves = [V(x) for x in data]
+        level = leaves
+        while len(level) > 1:
+            pairs = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
+            if len(level) % 2:
+                pairs.append(level[-1])
+            level = pairs
+        return level[0], leaves
+
+    def tree_backward(self, graph):
+        out, leaves = graph
+        out.backward()
+        return leaves[0].grad
+
+
+class Scratchgrad(ValueEngine):
     name = "scratchgrad"
 
     def __init__(self):
@@ -104,35 +137,6 @@ class Scratchgrad:
         accuracy = sum((y > 0) == (s.data > 0) for y, s in zip(Y, scores)) / len(Y)
         return loss.data, accuracy
 
-    def chain_forward(self, steps):
-        V = self.Value
-        x, a, b = V(CHAIN_X0), V(CHAIN_A), V(CHAIN_B)
-        leaves = (x, a, b)
-        for _ in range(steps):
-            x = x * a + b
-        return x, leaves
-
-    def chain_backward(self, graph):
-        out, (x0, a, b) = graph
-        out.backward()
-        return x0.grad, a.grad, b.grad
-
-    def tree_forward(self, data):
-        V = self.Value
-        leaves = [V(x) for x in data]
-        level = leaves
-        while len(level) > 1:
-            pairs = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
-            if len(level) % 2:
-                pairs.append(level[-1])
-            level = pairs
-        return level[0], leaves
-
-    def tree_backward(self, graph):
-        out, leaves = graph
-        out.backward()
-        return leaves[0].grad
-
     def free(self):
         pass  # no reference cycles: a graph is freed as soon as its last reference goes
 
@@ -140,7 +144,7 @@ class Scratchgrad:
 # --- micrograd ---------------------------------------------------------------------------
 
 
-class Micrograd:
+class Micrograd(ValueEngine):
     name = "micrograd"
 
     def __init__(self):
@@ -175,35 +179,6 @@ class Micrograd:
         for p in model.parameters():
             p.data -= lr * p.grad
         return total_loss.data, sum(accuracy) / len(accuracy)
-
-    def chain_forward(self, steps):
-        V = self.Value
-        x, a, b = V(CHAIN_X0), V(CHAIN_A), V(CHAIN_B)
-        leaves = (x, a, b)
-        for _ in range(steps):
-            x = x * a + b
-        return x, leaves
-
-    def chain_backward(self, graph):
-        out, (x0, a, b) = graph
-        out.backward()  # recursive: the caller raises the recursion limit
-        return x0.grad, a.grad, b.grad
-
-    def tree_forward(self, data):
-        V = self.Value
-        leaves = [V(x) for x in data]
-        level = leaves
-        while len(level) > 1:
-            pairs = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
-            if len(level) % 2:
-                pairs.append(level[-1])
-            level = pairs
-        return level[0], leaves
-
-    def tree_backward(self, graph):
-        out, leaves = graph
-        out.backward()
-        return leaves[0].grad
 
     def free(self):
         gc.collect()  # every node is in a reference cycle: only the collector frees a graph

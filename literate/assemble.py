@@ -137,12 +137,7 @@ class Module:
 
     def bound_names(self):
         """Names bound at module level (definitions, assignments, imports)."""
-        names = set()
-        for item in self.items:
-            if item.name:
-                names.add(item.name)
-            if item.kind == "stmt":
-                names |= _assigned_names(item.text)
+        names = self.defined_names()
         for module, asname in self.plain_imports:
             names.add(asname or module.split(".")[0])
         for names_ in self.from_imports.values():
