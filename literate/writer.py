@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,8 +199,3 @@ def hint_for(kind):
             "`make tangle` again; `python -m literate tangle --force` overwrites it."
         )
     return ""
-
-
-def header_sources(text):
-    match = re.search(r"^# Source: (.*)$", text or "", re.MULTILINE)
-    return match.group(1) if match else ""
