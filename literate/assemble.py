@@ -113,10 +113,7 @@ class Module:
 
     @property
     def dotted(self):
-        parts = list(PurePosixPath(self.target).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        return ".".join(parts)
+        return dotted_name(self.target)
 
     def find(self, kind, name):
         for index, item in enumerate(self.items):
@@ -254,6 +251,14 @@ def _member_key(name):
     else:
         kind = 2
     return (kind, name.lower(), name)
+
+
+def dotted_name(target):
+    """The import path of a target: ``scratchgrad/engine.py`` -> ``scratchgrad.engine``."""
+    parts = list(PurePosixPath(target).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
 
 
 def _from_line(module, names):

@@ -16,69 +16,55 @@ from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 
+from literate.assemble import dotted_name
 from literate.errors import LiterateError
 
 STATIC = Path(__file__).parent / "static"
 
 
-def cell_symbols(source):
-    """Names a tangled cell defines, as the library will see them."""
+def cell_names(source):
+    """(symbols, anchors) of a tangled cell, as the library will see them.
+
+    ``symbols`` are the names the caption shows: functions (``Class.method``
+    for ``@add_to_class``), classes and assigned names.  ``anchors`` adds
+    ``Class.method`` for each method written in a class body, since the API
+    page links every method to ``#tangle-<module>.<Class>.<method>``.
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []
-    names = []
+        return [], []
+    symbols, methods = [], []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            owner = None
-            for decorator in node.decorator_list:
-                if (
-                    isinstance(decorator, ast.Call)
-                    and getattr(decorator.func, "id", None) == "add_to_class"
-                    and decorator.args
-                    and isinstance(decorator.args[0], ast.Name)
-                ):
-                    owner = decorator.args[0].id
-            names.append(f"{owner}.{node.name}" if owner else node.name)
+            owner = next(
+                (
+                    d.args[0].id
+                    for d in node.decorator_list
+                    if isinstance(d, ast.Call)
+                    and getattr(d.func, "id", None) == "add_to_class"
+                    and d.args
+                    and isinstance(d.args[0], ast.Name)
+                ),
+                None,
+            )
+            symbols.append(f"{owner}.{node.name}" if owner else node.name)
         elif isinstance(node, ast.ClassDef):
-            names.append(node.name)
+            symbols.append(node.name)
+            methods.extend(
+                f"{node.name}.{item.name}"
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    return names
-
-
-def cell_anchors(source):
-    """Names to anchor: cell_symbols, and Class.method for each method in a class body.
-
-    provenance() has an entry per method, so the API page links a method
-    defined in a class body to ``#tangle-<module>.<Class>.<method>`` too.
-    """
-    names = cell_symbols(source)
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return names
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    name = f"{node.name}.{item.name}"
-                    if name not in names:
-                        names.append(name)
-    return names
+                symbols.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return symbols, symbols + [m for m in methods if m not in symbols]
 
 
 def anchor(dotted_module, symbol):
     return f"tangle-{dotted_module}.{symbol}"
-
-
-def _dotted(target):
-    parts = list(PurePosixPath(target).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
 
 
 def add_captions(app, doctree):
@@ -98,13 +84,13 @@ def add_captions(app, doctree):
         for block in container.findall(nodes.literal_block):
             source = block.astext()
             break
-        cells.append((container, target, cell_symbols(source), cell_anchors(source)))
+        cells.append((container, target, *cell_names(source)))
 
     # Each name's last definition on the page gets the plain anchor: that is
     # the version the library keeps, and the one the API page links to.
     seen_later = set()
     for container, target, symbols, anchored in reversed(cells):
-        dotted = _dotted(target)
+        dotted = dotted_name(target)
         ids = []
         for symbol in anchored:
             key = anchor(dotted, symbol)

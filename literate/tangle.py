@@ -79,6 +79,11 @@ def is_test_target(target):
     return target.split("/", 1)[0] == "tests"
 
 
+def library_cells(chapter):
+    """The cells of ``chapter`` tangled into the library (not into tests/)."""
+    return [cell for target, cell in tangled_cells(chapter) if not is_test_target(target)]
+
+
 def state_fingerprint(cells):
     """A short hash of the cells a chapter replays: changes when any of them does."""
     digest = hashlib.sha256()
@@ -93,7 +98,7 @@ def replayed_cells(chapters, upto):
     for chapter in chapters:
         if chapter.path == upto:
             return cells
-        cells.extend(cell for target, cell in tangled_cells(chapter) if not is_test_target(target))
+        cells.extend(library_cells(chapter))
     raise LiterateError(upto, 1, "this chapter is not listed in _toc.yml, so it cannot be replayed")
 
 
@@ -140,7 +145,7 @@ def build(root):
             book.replays.append(
                 ReplayCell(chapter.path, line, match.group("state"), state_fingerprint(library))
             )
-        library.extend(c for target, c in tangled_cells(chapter) if not is_test_target(target))
+        library.extend(library_cells(chapter))
     return book
 
 
