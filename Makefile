@@ -14,12 +14,14 @@ PY     := $(VENV)/bin/python
 # Reinstalled only when requirements.txt or pyproject.toml change.
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test browser tangle check bench clean distclean graphviz
+.PHONY: help book test browser reading-path torch-check tangle check bench clean distclean graphviz
 
 help:
 	@echo "make book       check, then build the book (strict) into _build/html/index.html"
 	@echo "make test       check, then run the test suite (pytest)"
 	@echo "make browser    open every page of the built book in headless Chromium (after make book)"
+	@echo "make reading-path  after make book: prose words and code lines open on each page"
+	@echo "make torch-check   install torch==2.13.0 (CPU) into .venv, run tests/test_vs_torch.py"
 	@echo "make tangle     regenerate code/ from the chapters in book/"
 	@echo "make check      fail if code/ differs from what book/ tangles to"
 	@echo "make bench      benchmarks: bench/run.py, with its baseline installed"
@@ -43,6 +45,20 @@ test: check graphviz
 # to _build/screenshots/.
 browser: $(STAMP)
 	$(PY) -m pytest browser
+
+# What a reader sees with nothing expanded (browser/reading_path.py), against
+# the goals of the reading path; fails when a goal is missed.
+reading-path: $(STAMP)
+	$(PY) browser/reading_path.py
+
+# The optional cross-check against PyTorch. torch==2.13.0 is the CPU build;
+# it is never in requirements.txt (the book and the tests do not need it).
+# -rs lists skips, and a skip fails this target: it exists to run them.
+torch-check: $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check --no-input torch==2.13.0
+	@out=$$($(PY) -m pytest -rs code/tests/test_vs_torch.py 2>&1) || { echo "$$out"; exit 1; }; \
+	echo "$$out"; if echo "$$out" | grep -q "skipped"; then \
+	  echo "error: a PyTorch cross-check was skipped" >&2; exit 1; fi
 
 tangle: $(STAMP)
 	$(PY) -m literate tangle
