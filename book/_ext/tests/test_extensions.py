@@ -16,6 +16,7 @@ sys.path.insert(0, str(EXT))
 
 import bibstyle  # noqa: E402
 import docstrings  # noqa: E402
+import exercise_numbers  # noqa: E402
 import notebooks  # noqa: E402
 import thebe_off  # noqa: E402
 
@@ -124,3 +125,20 @@ def test_thebe_scripts_are_recognised():
     assert thebe_off._is_thebe(Asset("sphinx-thebe.css"))
     assert not thebe_off._is_thebe(Asset("scripts/sphinx-book-theme.js"))
     assert not thebe_off._is_thebe(Asset(None, "var x = 1"))
+
+
+# --- exercise_numbers -------------------------------------------------------------
+
+
+def test_exercises_are_numbered_within_their_chapter_in_page_order():
+    fignumbers = {
+        "book/03_graphviz": {"exercise": {"ex-b": (9,), "ex-a": (8,)}, "figure": {"f": (2,)}},
+        "book/12_later": {"exercise": {"ex-c": (40,)}},
+        "book/glossary": {"exercise": {"ex-d": (41,)}},
+        "book/intro": {},
+    }
+    exercise_numbers.chapter_numbers(fignumbers)
+    assert fignumbers["book/03_graphviz"]["exercise"] == {"ex-a": (3, 1), "ex-b": (3, 2)}
+    assert fignumbers["book/03_graphviz"]["figure"] == {"f": (2,)}  # other kinds untouched
+    assert fignumbers["book/12_later"]["exercise"] == {"ex-c": (12, 1)}
+    assert fignumbers["book/glossary"]["exercise"] == {"ex-d": (41,)}  # not a chapter
