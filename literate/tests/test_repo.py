@@ -1,5 +1,6 @@
 """The project itself: code/ is exactly what the chapters tangle to."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,9 @@ def test_code_is_in_sync_with_the_chapters():
 
 def test_every_chapter_after_the_first_replays_the_ones_before_it():
     chapters = read_book(ROOT)
-    for chapter in chapters[1:]:
+    numbered = [c for c in chapters if re.match(r"book/\d+_", c.path)]
+    assert len(numbered) >= 7, [c.path for c in chapters]
+    for chapter in numbered[1:]:
         if not any(cell.source.strip() for cell in chapter.cells):
             continue  # a page without code needs no state
         first = chapter.cells[0]
