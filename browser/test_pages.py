@@ -105,7 +105,7 @@ TANGLED_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*?:tangle:", r
 def _tangle_cells(source):
     """How many code cells of a chapter have a :tangle: option.
 
-    Examples shown inside a four-backtick fence (as in the introduction) are
+    Examples shown inside a four-backtick fence (as in the appendix "How this book is made") are
     not cells.
     """
     text = OUTER_FENCE.sub("", source.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ it is converted from the markdown source with jupytext, without outputs.
 
 A chapter's first code cell, the replay cell hidden on the page, imports the
 book's ``literate`` package: the notebook runs where this project is
-installed (``make test`` makes such an environment), as the introduction
+installed (``make test`` makes such an environment), as the appendix "How this book is made"
 explains. So the notebook gets one more code cell before it, which does
 nothing there; on Google Colab it clones the repository and puts it on
 ``sys.path``; anywhere else it stops with a message that says what to do.
@@ -38,7 +38,7 @@ BUTTON_LABEL = "download-notebook-button"
 SETUP_CELL = """\
 # This chapter of "MLP from Scratch" replays the earlier chapters with the
 # book's `literate` package. Where the project is installed (see the book's
-# introduction) this cell does nothing; on Google Colab it fetches the book.
+# appendix "How this book is made") this cell does nothing; on Google Colab it fetches the book.
 import importlib.util
 import os
 import subprocess
