@@ -161,7 +161,7 @@ def bench_demo(engines, layers, X, Y, rounds, steps, log):
             seconds, out = _timed(train)
             engine.free()
             runs[engine.name]["ms"].append(1e3 * seconds / n)
-            runs[engine.name]["losses"] = [loss for loss, _ in out]
+            runs[engine.name]["losses"] = [loss for loss, _ in out][:10]
         log("  tensor demo round {}/{}: {}".format(r + 1, rounds, ", ".join(
             f"{name} {run['ms'][-1]:.3f} ms" for name, run in runs.items())))
     return {name: {"ms_per_step": statistics.median(run["ms"]), "runs_ms": run["ms"],
@@ -169,23 +169,27 @@ def bench_demo(engines, layers, X, Y, rounds, steps, log):
 
 
 def per_op_costs(torch_engine, repeat):
-    """Microseconds for one a + b on 100 x 16 arrays: NumPy, Tensor, PyTorch."""
+    """Microseconds per call, on two 100 x 16 arrays: a + b (NumPy, Tensor,
+    PyTorch with requires_grad), and a whole (a + b).sum().backward()."""
     Tensor = find("scratchgrad", "Tensor")
     rng = np.random.default_rng(0)
     a, b = rng.normal(size=(100, 16)), rng.normal(size=(100, 16))
-    cases = {"NumPy a + b": (a, b), "Tensor a + b": (Tensor(a), Tensor(b))}
+    ta, tb = Tensor(a), Tensor(b)
+    cases = {"NumPy: a + b": lambda: a + b,
+             "Tensor: a + b": lambda: ta + tb,
+             "Tensor: (a + b).sum().backward()": lambda: (ta + tb).sum().backward()}
     if torch_engine is not None:
         torch = torch_engine.torch
-        cases["PyTorch a + b, requires_grad"] = (
-            torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True))
-        cases["PyTorch a + b, no grad"] = (torch.tensor(a), torch.tensor(b))
+        pa, pb = (torch.tensor(x, requires_grad=True) for x in (a, b))
+        cases["PyTorch: a + b"] = lambda: pa + pb
+        cases["PyTorch: (a + b).sum().backward()"] = lambda: (pa + pb).sum().backward()
     out = {}
-    for name, (x, y) in cases.items():
+    for name, fn in cases.items():
         samples = []
         for _ in range(5):
             start = CLOCK()
             for _ in range(repeat):
-                x + y
+                fn()
             samples.append(1e6 * (CLOCK() - start) / repeat)
         out[name] = min(samples)
     return out
@@ -292,7 +296,7 @@ def run(quick, log, scratch=None, micro=None, rounds=None):
         for name, r in demo.items() if name != "scratchgrad"}}
 
     log("(f) chapter 8: the cost of one operation")
-    results["per_op_us"] = per_op_costs(torch_engine, 2_000 if quick else 20_000)
+    results["per_op_us"] = per_op_costs(torch_engine, 1_000 if quick else 10_000)
     if torch_engine is not None:
         log("(g) chapter 8: size sweep, Tensor and PyTorch")
         widths, batches = ([16, 256], [100, 1000]) if quick else (
@@ -314,7 +318,7 @@ def table(results):
         ratio = results["ratios"].get(f"{name}_over_tensor", 1.0)
         lines.append(f"{name:24}{run_['ms_per_step']:12.3f}{ratio:12.1f}")
     for name, us in results["per_op_us"].items():
-        lines.append(f"  one op, {name:32}{us:8.2f} us")
+        lines.append(f"  {name:40}{us:8.2f} us")
     for row in results.get("sweep", []):
         lines.append(f"  sweep width {row['width']:5} batch {row['batch']:6}: Tensor "
                      f"{row['tensor_ms']:9.3f} ms, PyTorch {row['torch_ms']:9.3f} ms")
