@@ -22,6 +22,10 @@ medians.  The workloads:
 (d) the deepest chain whose backward() works at the default recursion limit
     (1000): found by bisection for micrograd, tested at 1,000,000 nodes for
     scratchgrad.
+(e)-(g) chapter 8: the demo step with scratchgrad's Tensor, against micrograd,
+    Value and PyTorch (when importable), the cost of one operation, and a size
+    sweep; stored under the key "tensor" (see bench_tensor.py, which can also
+    run alone).
 
 Benchmark-only: never run by `make test`, and pytest does not collect bench/.
 """
@@ -45,6 +49,7 @@ ROOT = BENCH.parent
 # The tangled library of THIS checkout, and the benchmark's own modules.
 sys.path[:0] = [str(ROOT / "code"), str(BENCH)]
 
+import bench_tensor  # noqa: E402 -- first: it limits NumPy's BLAS to one thread
 from bench_engines import ENGINES, Floats, Micrograd, Scratchgrad  # noqa: E402
 
 DEFAULT_RECURSION_LIMIT = 1000  # CPython's default
@@ -538,11 +543,14 @@ def main(argv=None):
         "graph_gradient_max_relative_difference": gradient_agreement(grads),
     }
     results["ratios"], results["targets"] = ratios_and_targets(results)
+    results["tensor"] = bench_tensor.run(quick, log, scratch, micro)
     results["machine"]["load_average_at_end"] = (
         list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     )
 
     print(table(results))
+    print()
+    print(bench_tensor.table(results["tensor"]))
     checks = results["checks"]
     print(f"\nchecks: demo losses agree with scratchgrad's to "
           f"{max(v for v in checks['demo_loss_max_relative_difference'].values() if v is not None):.1e}"
