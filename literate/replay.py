@@ -35,6 +35,21 @@ def _project_root():
     return find_root()
 
 
+def _one_line_errors():
+    """In IPython, show an exception as its last line: ``TypeError: message``.
+
+    The chapters show errors for their message; a full traceback would list
+    the library's internals (and the chapter lines around them) instead.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.InteractiveTB.set_mode(mode="Minimal")
+
+
 def replay(namespace, chapter, state=None, root=None):
     """Execute the earlier chapters' library cells into ``namespace``."""
     root = Path(root) if root else _project_root()
@@ -47,6 +62,7 @@ def replay(namespace, chapter, state=None, root=None):
             "run `make tangle` (or `python -m literate tangle`) and re-run the notebook"
         )
     namespace.setdefault("add_to_class", add_to_class)
+    _one_line_errors()
     for cell in cells:
         # Pad with newlines so tracebacks show the line numbers of the chapter.
         source = "\n" * (cell.line - 1) + cell.source

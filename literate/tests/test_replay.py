@@ -73,3 +73,21 @@ def test_replayed_code_reports_errors_at_the_chapter_line(book):
     frame = info.traceback[-1]
     assert frame.path.name == "one.md"
     assert frame.lineno + 1 == book.line_of("one", "return 1 / 0")
+
+
+def test_in_ipython_errors_show_as_one_line(three, monkeypatch):
+    import IPython
+
+    class TB:
+        mode = "Context"
+
+        def set_mode(self, mode=None):
+            self.mode = mode
+
+    class Shell:
+        InteractiveTB = TB()
+
+    shell = Shell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    replay({}, "book/three.md", root=three.root)
+    assert shell.InteractiveTB.mode == "Minimal"
