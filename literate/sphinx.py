@@ -113,8 +113,13 @@ def add_captions(app, doctree):
 
 
 def _provenance(app):
-    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)}, computed once a build."""
-    cache = getattr(app.env, "_literate_provenance", None)
+    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)}, computed once a build.
+
+    Kept on the application, not on the environment: Sphinx pickles the
+    environment between builds, and a cache there would miss what chapters
+    added since (autodoc re-reads the API page when a module changes).
+    """
+    cache = getattr(app, "_literate_provenance", None)
     if cache is None:
         from literate.tangle import build
 
@@ -126,7 +131,7 @@ def _provenance(app):
             f"{module}.{symbol}": (origin, module, symbol)
             for (module, symbol), origin in book.provenance().items()
         }
-        app.env._literate_provenance = cache
+        app._literate_provenance = cache
     return cache
 
 
