@@ -96,13 +96,12 @@ $(VENV)/bin/pip:
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: apt-get install -y python3-venv" >&2; exit 1; }
 
-# Requirements, then the package itself (editable: code/ and literate/ are
-# imported in place).  pip install -e . reads scratchgrad.__version__ from
-# code/scratchgrad/__init__.py, which the tangler writes from book/intro.md.
+# Requirements, which end with the project itself (-e .: code/ and literate/
+# are imported in place).  pip install -e . reads scratchgrad.__version__ from
+# code/scratchgrad/__init__.py, which is committed (the tangler writes it from
+# book/intro.md).
 $(STAMP): requirements.txt pyproject.toml | $(VENV)/bin/pip
 	$(PY) -m pip install --disable-pip-version-check --no-input -r requirements.txt
-	@test -f code/scratchgrad/__init__.py || $(PY) -m literate tangle
-	$(PY) -m pip install --disable-pip-version-check --no-input -e .
 	@touch $@
 
 # System Graphviz (the `dot` program) for the graph drawings.  Installed with
