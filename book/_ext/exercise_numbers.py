@@ -31,8 +31,11 @@ def chapter_numbers(toc_fignumbers):
 
 def _renumber(app, env):
     chapter_numbers(env.toc_fignumbers)
+    return []
 
 
 def setup(app):
-    app.connect("env-updated", _renumber)
+    # Right after Sphinx's toctree collector (priority 500) has assigned the
+    # figure numbers in "env-get-updated", before any page is written.
+    app.connect("env-get-updated", _renumber, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
