@@ -14,7 +14,7 @@ PY     := $(VENV)/bin/python
 # Reinstalled only when requirements.txt or pyproject.toml change.
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test browser reading-path torch-check tangle check bench clean distclean graphviz
+.PHONY: help book test browser reading-path torch-check tangle check bench clean distclean graphviz vendor-mathjax
 
 help:
 	@echo "make book       check, then build the book (strict) into _build/html/index.html"
@@ -22,6 +22,7 @@ help:
 	@echo "make browser    open every page of the built book in headless Chromium (after make book)"
 	@echo "make reading-path  after make book: prose words and code lines open on each page"
 	@echo "make torch-check   install torch==2.13.0 (CPU) into .venv, run tests/test_vs_torch.py"
+	@echo "make vendor-mathjax  re-create book/_extra/mathjax from the npm registry's mathjax@3.2.2"
 	@echo "make tangle     regenerate code/ from the chapters in book/"
 	@echo "make check      fail if code/ differs from what book/ tangles to"
 	@echo "make bench      benchmarks: bench/run.py, with its baseline installed"
@@ -59,6 +60,25 @@ torch-check: $(STAMP)
 	@out=$$($(PY) -m pytest -rs code/tests/test_vs_torch.py 2>&1) || { echo "$$out"; exit 1; }; \
 	echo "$$out"; if echo "$$out" | grep -q "skipped"; then \
 	  echo "error: a PyTorch cross-check was skipped" >&2; exit 1; fi
+
+# The book's own MathJax (math renders offline): the es5 build's files that the
+# pages load, from the npm registry's package, checked against its checksum.
+# To upgrade, change the version and the sha256 together.
+MATHJAX_VERSION := 3.2.2
+MATHJAX_SHA256  := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+MATHJAX_FILES   := tex-mml-chtml.js ui a11y input/tex/extensions output/chtml/fonts/woff-v2 \
+                   sre/mathmaps/base.json sre/mathmaps/en.json
+vendor-mathjax:
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed (apt-get install npm)" >&2; exit 1; }
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	(cd "$$tmp" && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null); \
+	echo "$(MATHJAX_SHA256)  $$tmp/mathjax-$(MATHJAX_VERSION).tgz" | sha256sum -c --quiet || \
+	  { echo "error: mathjax-$(MATHJAX_VERSION).tgz does not match its checksum" >&2; exit 1; }; \
+	tar -xzf "$$tmp/mathjax-$(MATHJAX_VERSION).tgz" -C "$$tmp"; \
+	rm -rf book/_extra/mathjax; mkdir -p book/_extra/mathjax; \
+	cp "$$tmp/package/LICENSE" book/_extra/mathjax/; \
+	(cd "$$tmp/package/es5" && cp -r --parents $(MATHJAX_FILES) "$(CURDIR)/book/_extra/mathjax/"); \
+	echo "book/_extra/mathjax: MathJax $(MATHJAX_VERSION), $$(find book/_extra/mathjax -type f | wc -l) files"
 
 tangle: $(STAMP)
 	$(PY) -m literate tangle
