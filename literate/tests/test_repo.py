@@ -40,3 +40,14 @@ def test_the_generated_package_passes_ruff():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_distribution_holds_scratchgrad_only():
+    tomllib = __import__("pytest").importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["tool"]["setuptools"]["packages"] == ["scratchgrad"]
+    assert project["project"]["dependencies"] == []  # numpy only as the tensor extra
+    tool = tomllib.loads((ROOT / "literate" / "pyproject.toml").read_text())
+    assert tool["project"]["name"] == "literate"
+    requirements = (ROOT / "requirements.txt").read_text().splitlines()
+    assert "-e ./literate" in requirements and "-e ." in requirements
