@@ -32,49 +32,65 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # before NumPy is imported
 
 import argparse  # noqa: E402
-import datetime  # noqa: E402
-import gc  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-if __name__ == "__main__":
-    sys.path[:0] = [str(ROOT / "code"), str(BENCH)]
-
-from bench_engines import ALPHA, Micrograd, Scratchgrad, find, learning_rate  # noqa: E402
+from bench_engines import (  # noqa: E402
+    ALPHA,
+    BENCH,
+    DATA_SEED,
+    MODEL_SEED,
+    Micrograd,
+    Scratchgrad,
+    clock_name,
+    learning_rate,
+    load_average,
+    log,
+    paired_ratio,
+    target,
+    target_line,
+    timed,
+    utc_now,
+)
 
 TARGETS = {  # chapter 8 (issue 10): times faster than the Tensor step
     "micrograd": 1000.0,
     "scratchgrad": 20.0,
     "pytorch": 1.5,
 }
-CLOCK = time.process_time
-CLOCK_NAME = "time.process_time (CPU time of this process)"
+
+
+def layer_arrays(layers):
+    """[(W, b), ...] of [[(weights, bias), ...] per layer]: W (nout, nin), as nn.Linear has it."""
+    return [(np.array([w for w, _ in layer]), np.array([b for _, b in layer]))
+            for layer in layers]
 
 
 class TensorEngine:
     name = "tensor"
 
     def __init__(self):
-        self.Tensor = find("scratchgrad", "Tensor")
-        self.TensorMLP = find("scratchgrad", "TensorMLP")
-        self.TensorSGD = find("scratchgrad", "TensorSGD")
-        self.svm_loss = find("scratchgrad", "tensor_svm_loss")
-        self.l2_penalty = find("scratchgrad", "tensor_l2_penalty")
+        from scratchgrad.tensor import (
+            Tensor,
+            TensorMLP,
+            TensorSGD,
+            tensor_l2_penalty,
+            tensor_svm_loss,
+        )
+
+        self.Tensor, self.TensorMLP, self.TensorSGD = Tensor, TensorMLP, TensorSGD
+        self.svm_loss, self.l2_penalty = tensor_svm_loss, tensor_l2_penalty
 
     def demo_setup(self, layers, X, Y):
         net = self.TensorMLP(len(layers[0][0][0]), [len(layer) for layer in layers],
                              "relu", "linear")
-        for (W, b), layer in zip(net.layers, layers):
-            W.data = np.array([w for w, _ in layer]).T.copy()
-            b.data = np.array([bias for _, bias in layer])
+        for (W, b), (weights, biases) in zip(net.layers, layer_arrays(layers)):
+            W.data = weights.T.copy()
+            b.data = biases
         params = net.parameters()
         return {"net": net, "params": params, "opt": self.TensorSGD(params, lr=1.0),
                 "X": np.array(X), "Y": np.array(Y).reshape(-1, 1)}
@@ -105,12 +121,8 @@ class TorchEngine:
 
     def demo_setup(self, layers, X, Y):
         torch = self.torch
-        params = []
-        for layer in layers:  # nn.Linear's layout: weight (nout, nin), bias (nout,)
-            params.append(torch.tensor([w for w, _ in layer], dtype=torch.float64,
-                                       requires_grad=True))
-            params.append(torch.tensor([b for _, b in layer], dtype=torch.float64,
-                                       requires_grad=True))
+        params = [torch.tensor(array, dtype=torch.float64, requires_grad=True)
+                  for layer in layer_arrays(layers) for array in layer]
         return {"params": params, "X": torch.tensor(X, dtype=torch.float64),
                 "Y": torch.tensor(Y, dtype=torch.float64).reshape(-1, 1),
                 "Yn": np.array(Y).reshape(-1, 1)}
@@ -140,14 +152,7 @@ class TorchEngine:
         pass
 
 
-def _timed(fn):
-    gc.collect()
-    start = CLOCK()
-    result = fn()
-    return CLOCK() - start, result
-
-
-def bench_demo(engines, layers, X, Y, rounds, steps, log):
+def bench_demo(engines, layers, X, Y, rounds, steps):
     """ms per step of every engine, interleaved; every round from fresh weights."""
     runs = {e.name: {"ms": [], "losses": None} for e in engines}
     for r in range(rounds):
@@ -158,7 +163,7 @@ def bench_demo(engines, layers, X, Y, rounds, steps, log):
             def train(engine=engine, state=state, n=n):
                 return [engine.demo_step(state, k) for k in range(n)]
 
-            seconds, out = _timed(train)
+            seconds, out = timed(train)
             engine.free()
             runs[engine.name]["ms"].append(1e3 * seconds / n)
             runs[engine.name]["losses"] = [loss for loss, _ in out][:10]
@@ -168,10 +173,10 @@ def bench_demo(engines, layers, X, Y, rounds, steps, log):
                    "losses": run["losses"]} for name, run in runs.items()}
 
 
-def per_op_costs(torch_engine, repeat):
+def per_op_costs(tensor, torch_engine, repeat):
     """Microseconds per call, on two 100 x 16 arrays: a + b (NumPy, Tensor,
     PyTorch with requires_grad), and a whole (a + b).sum().backward()."""
-    Tensor = find("scratchgrad", "Tensor")
+    Tensor = tensor.Tensor
     rng = np.random.default_rng(0)
     a, b = rng.normal(size=(100, 16)), rng.normal(size=(100, 16))
     ta, tb = Tensor(a), Tensor(b)
@@ -183,19 +188,16 @@ def per_op_costs(torch_engine, repeat):
         pa, pb = (torch.tensor(x, requires_grad=True) for x in (a, b))
         cases["PyTorch: a + b"] = lambda: pa + pb
         cases["PyTorch: (a + b).sum().backward()"] = lambda: (pa + pb).sum().backward()
-    out = {}
-    for name, fn in cases.items():
-        samples = []
-        for _ in range(5):
-            start = CLOCK()
-            for _ in range(repeat):
-                fn()
-            samples.append(1e6 * (CLOCK() - start) / repeat)
-        out[name] = min(samples)
-    return out
+
+    def calls(fn):
+        for _ in range(repeat):
+            fn()
+
+    return {name: min(1e6 * timed(lambda fn=fn: calls(fn))[0] / repeat for _ in range(5))
+            for name, fn in cases.items()}
 
 
-def bench_sweep(tensor, torch_engine, widths, batches, rounds, log, max_work=3e8):
+def bench_sweep(tensor, torch_engine, widths, batches, rounds, max_work=3e8):
     """ms per step, Tensor and PyTorch, on MLP(2, [w, w, 1]) and batches of n points."""
     rng = np.random.default_rng(0)
     rows = []
@@ -214,7 +216,7 @@ def bench_sweep(tensor, torch_engine, widths, batches, rounds, log, max_work=3e8
                 for key, engine in (("tensor", tensor), ("torch", torch_engine)):
                     state = engine.demo_setup(layers, X, Y)
                     engine.demo_step(state, 0)  # warm up
-                    seconds, _ = _timed(lambda e=engine, s=state, n=steps: [
+                    seconds, _ = timed(lambda e=engine, s=state, n=steps: [
                         e.demo_step(s, k) for k in range(n)])
                     times[key].append(1e3 * seconds / steps)
             row = {"width": width, "batch": batch, "steps": steps,
@@ -232,7 +234,7 @@ def code_lines(paths):
                    if line.strip() and not line.lstrip().startswith("#")) for p in paths)
 
 
-def run(quick, log, scratch=None, micro=None, rounds=None):
+def run(quick, scratch=None, micro=None, rounds=None):
     """The whole chapter 8 benchmark; returns the dict stored under "tensor"."""
     scratch = scratch or Scratchgrad()
     if micro is None:
@@ -251,10 +253,7 @@ def run(quick, log, scratch=None, micro=None, rounds=None):
     steps = {"micrograd": 1, "scratchgrad": 1 if quick else 5,
              "tensor": 20 if quick else 300, "pytorch": 20 if quick else 300}
 
-    X, Y = scratch.make_moons(100, noise=0.1, rng=1337)
-    X = [[float(a), float(b)] for a, b in X]
-    Y = [1.0 if v > 0 else -1.0 for v in Y]
-    layers = scratch.initial_weights(0)
+    X, Y, layers = scratch.demo_data(DATA_SEED, MODEL_SEED)
     for engine in engines:  # warm up: imports, caches, first allocations
         state = engine.demo_setup(layers, X, Y)
         for k in range(1 if engine.name in ("micrograd", "scratchgrad") else 20):
@@ -266,29 +265,22 @@ def run(quick, log, scratch=None, micro=None, rounds=None):
         "numpy": np.__version__,
         "torch": torch_engine.torch.__version__ if torch_engine else None,
         "cpu_count": os.cpu_count(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "date": utc_now(),
+        "load_average_at_start": load_average(),
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
     }
     results = {"machine": info, "settings": {
-        "quick": quick, "rounds": rounds, "steps_per_round": steps, "clock": CLOCK_NAME,
-        "data_seed": 1337, "model_seed": 0, "gc": "on"}}
+        "quick": quick, "rounds": rounds, "steps_per_round": steps, "clock": clock_name(),
+        "data_seed": DATA_SEED, "model_seed": MODEL_SEED, "gc": "on"}}
     log("(e) chapter 8: the demo step on micrograd, Value, Tensor and PyTorch")
-    demo = bench_demo(engines, layers, X, Y, rounds, steps, log)
+    demo = bench_demo(engines, layers, X, Y, rounds, steps)
     results["demo"] = demo
 
-    ratios, targets = {}, []
-    base = demo["tensor"]["runs_ms"]
-    for name, run_ in demo.items():
-        if name == "tensor":
-            continue
-        ratios[f"{name}_over_tensor"] = statistics.median(
-            a / b for a, b in zip(run_["runs_ms"], base))
-        goal = TARGETS[name]
-        value = ratios[f"{name}_over_tensor"]
-        targets.append({"target": f"Tensor step: times faster than {name}", "value": value,
-                        "op": ">=", "goal": goal, "met": None if quick else value >= goal})
-    results["ratios"], results["targets"] = ratios, targets
+    faster = {name: paired_ratio(run_["runs_ms"], demo["tensor"]["runs_ms"])
+              for name, run_ in demo.items() if name != "tensor"}
+    results["ratios"] = {f"{name}_over_tensor": value for name, value in faster.items()}
+    results["targets"] = [target(f"Tensor step: times faster than {name}", value, ">=",
+                                 TARGETS[name], quick) for name, value in faster.items()]
     n = min(len(r["losses"]) for r in demo.values())
     ref = demo["scratchgrad"]["losses"][:n]
     results["checks"] = {"loss_max_relative_difference_vs_scratchgrad": {
@@ -296,19 +288,19 @@ def run(quick, log, scratch=None, micro=None, rounds=None):
         for name, r in demo.items() if name != "scratchgrad"}}
 
     log("(f) chapter 8: the cost of one operation")
-    results["per_op_us"] = per_op_costs(torch_engine, 1_000 if quick else 10_000)
+    results["per_op_us"] = per_op_costs(tensor, torch_engine, 1_000 if quick else 10_000)
     if torch_engine is not None:
         log("(g) chapter 8: size sweep, Tensor and PyTorch")
         widths, batches = ([16, 256], [100, 1000]) if quick else (
             [16, 64, 256, 1024], [100, 1000, 10000])
         results["sweep"] = bench_sweep(tensor, torch_engine, widths, batches,
-                                       1 if quick else 3, log)
+                                       1 if quick else 3)
     if micro is not None:
         import micrograd
 
         folder = Path(micrograd.__file__).parent
         results["micrograd_lines"] = code_lines([folder / "engine.py", folder / "nn.py"])
-    info["load_average_at_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    info["load_average_at_end"] = load_average()
     return results
 
 
@@ -322,9 +314,7 @@ def table(results):
     for row in results.get("sweep", []):
         lines.append(f"  sweep width {row['width']:5} batch {row['batch']:6}: Tensor "
                      f"{row['tensor_ms']:9.3f} ms, PyTorch {row['torch_ms']:9.3f} ms")
-    for t in results["targets"]:
-        mark = {True: "met   ", False: "MISSED", None: "quick "}[t["met"]]
-        lines.append(f"  [{mark}] {t['target']}: {t['value']:,.1f} (goal >= {t['goal']:,})")
+    lines.extend(target_line(t) for t in results["targets"])
     worst = results["checks"]["loss_max_relative_difference_vs_scratchgrad"]
     lines.append("  losses agree with scratchgrad's Value to " + ", ".join(
         f"{name} {v:.1e}" for name, v in worst.items()))
@@ -338,11 +328,7 @@ def main(argv=None):
     parser.add_argument("--out", default=str(BENCH / "results.json"),
                         help="the results file to merge the key 'tensor' into")
     args = parser.parse_args(argv)
-
-    def log(message):
-        print(message, file=sys.stderr, flush=True)
-
-    results = run(args.quick, log, rounds=args.rounds)
+    results = run(args.quick, rounds=args.rounds)
     print(table(results))
     if not args.quick:
         path = Path(args.out)

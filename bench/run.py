@@ -1,13 +1,13 @@
 """Benchmark scratchgrad against micrograd and plain Python floats.
 
     make bench                        # installs bench/requirements.txt, then runs this
-    .venv/bin/python bench/run.py     # the full run (a minute or two); writes bench/results.json
+    .venv/bin/python bench/run.py     # the full run (3-5 minutes); writes bench/results.json
     .venv/bin/python bench/run.py --quick   # a smoke run of seconds; writes nothing
 
 All engines run in ONE process, interleaved (scratchgrad, micrograd, floats,
 scratchgrad, micrograd, floats, ...), so that a noisy machine slows all of them
-alike; each figure is the median of the rounds, and the ratios are ratios of
-medians.  The workloads:
+alike; each figure is the median of the rounds, and each ratio the median of
+the per-round ratios.  The workloads:
 
 (a) micrograd's demo: two moons (100 points, noise 0.1, scratchgrad's make_moons),
     MLP(2, [16, 16, 1]) with ReLU hidden layers and a linear output, the SVM
@@ -31,80 +31,62 @@ Benchmark-only: never run by `make test`, and pytest does not collect bench/.
 """
 
 import argparse
-import datetime
 import gc
 import json
 import math
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from statistics import median
+from typing import NamedTuple
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-# The tangled library of THIS checkout, and the benchmark's own modules.
-sys.path[:0] = [str(ROOT / "code"), str(BENCH)]
-
-import bench_tensor  # noqa: E402 -- first: it limits NumPy's BLAS to one thread
-from bench_engines import ENGINES, Floats, Micrograd, Scratchgrad  # noqa: E402
+import bench_tensor  # before NumPy is imported: it limits NumPy's BLAS to one thread
+from bench_engines import (
+    BENCH,
+    CLOCKS,
+    DATA_SEED,
+    ENGINES,
+    MODEL_SEED,
+    ROOT,
+    Floats,
+    Micrograd,
+    Scratchgrad,
+    clock_name,
+    load_average,
+    log,
+    paired_ratio,
+    target,
+    target_line,
+    timed,
+    use_clock,
+    utc_now,
+)
 
 DEFAULT_RECURSION_LIMIT = 1000  # CPython's default
-# The clock.  CPU time of this process by default: on a shared machine it leaves
-# out the time the operating system gives to other programs, which wall-clock
-# time counts (--clock wall for wall-clock time).  Both include the time spent
-# in Python's garbage collector.
-CLOCKS = {
-    "cpu": (time.process_time, "time.process_time (CPU time of this process)"),
-    "wall": (time.perf_counter, "time.perf_counter (wall clock)"),
-}
-CLOCK, CLOCK_NAME = CLOCKS["cpu"]
+MODES = ("gc_on", "gc_off")
+SHAPES = ("chain", "tree")
 TARGETS = {
-    "demo_vs_micrograd_gc_on": 30.0,  # at least 30x faster per step than micrograd, GC on
-    "demo_vs_micrograd_gc_off": 5.0,  # at least 5x faster, both with GC off
+    # at least 30x faster per step than micrograd with the GC on, 5x with it off (both)
+    "demo_vs_micrograd": {"gc_on": 30.0, "gc_off": 5.0},
     "per_node_vs_floats": 10.0,  # within 10x of plain floats per node (forward + backward)
     "bytes_per_node": 200.0,  # at most 200 bytes per node
     "depth": 1_000_000,  # backward() works on a chain at least this deep
 }
 
 
-# --- timing ---------------------------------------------------------------------------
-
-
-def timed(fn, gc_on):
-    """(seconds, result) of fn(), from a freshly collected heap, with the GC on or off."""
-    gc.collect()
-    if gc_on:
-        gc.enable()
-    else:
-        gc.disable()
-    try:
-        start = CLOCK()
-        result = fn()
-        elapsed = CLOCK() - start
-    finally:
-        gc.enable()
-    return elapsed, result
-
-
-def median(xs):
-    return statistics.median(xs)
-
-
 # --- (a) the demo -----------------------------------------------------------------------
 
 
-def bench_demo(engines, scratch, rounds, steps, data_seed, model_seed, log):
+def bench_demo(engines, scratch, rounds, steps, data_seed, model_seed):
     """ms per training step for every engine and GC mode, interleaved."""
-    X, Y = scratch.make_moons(100, noise=0.1, rng=data_seed)
-    X = [[float(a), float(b)] for a, b in X]
-    Y = [1.0 if y > 0 else -1.0 for y in Y]  # micrograd's demo uses labels -1 and +1
-    layers = scratch.initial_weights(model_seed)
+    X, Y, layers = scratch.demo_data(data_seed, model_seed)
     series = {}
-    for mode in ("gc_on", "gc_off"):
+    for mode in MODES:
         for engine in engines:
             series[mode, engine.name] = {
                 "state": engine.demo_setup(layers, X, Y),
@@ -113,7 +95,7 @@ def bench_demo(engines, scratch, rounds, steps, data_seed, model_seed, log):
                 "losses": [],
             }
     for r in range(rounds):
-        for mode in ("gc_on", "gc_off"):
+        for mode in MODES:
             for engine in engines:
                 run = series[mode, engine.name]
 
@@ -159,7 +141,7 @@ def loss_agreement(demo):
 # --- (b) chain and tree -------------------------------------------------------------------
 
 
-def bench_graphs(engines, nodes, rounds, log):
+def bench_graphs(engines, nodes, rounds):
     """ns per node, forward and backward, for the chain and the tree, GC on and off."""
     steps = nodes // 2  # x = x * a + b: two nodes per step
     leaves = [((i * 7919) % 1000) / 1000.0 for i in range((nodes + 1) // 2)]
@@ -171,8 +153,8 @@ def bench_graphs(engines, nodes, rounds, log):
     sys.setrecursionlimit(max(old_limit, 4 * nodes + 1000))
     try:
         for r in range(rounds):
-            for mode in ("gc_on", "gc_off"):
-                for shape in ("chain", "tree"):
+            for mode in MODES:
+                for shape in SHAPES:
                     for engine in engines:
                         if shape == "chain":
                             forward, backward = engine.chain_forward, engine.chain_backward
@@ -210,7 +192,7 @@ def bench_graphs(engines, nodes, rounds, log):
 def gradient_agreement(grads):
     """The chain's and tree's gradients must agree across engines (a sanity check)."""
     worst = 0.0
-    for shape in ("chain", "tree"):
+    for shape in SHAPES:
         base = grads.get((shape, "floats"))
         for (s, _), g in grads.items():
             if s != shape or base is None:
@@ -245,17 +227,8 @@ def bench_memory(engines, nodes):
 # --- (d) depth ---------------------------------------------------------------------------------
 
 
-def _chain_of(engine, nodes):
-    """A chain x = x * a + b of exactly ``nodes`` operation nodes, and its leaves."""
-    V = engine.Value
-    x, a, b = V(0.5), V(0.999), V(0.001)
-    for i in range(nodes):
-        x = x * a if i % 2 == 0 else x + b
-    return x, (a, b)
-
-
 def backward_works(engine, nodes):
-    out, _ = _chain_of(engine, nodes)
+    out, _ = engine.chain(nodes)
     try:
         out.backward()
         return True
@@ -266,7 +239,7 @@ def backward_works(engine, nodes):
         engine.free()
 
 
-def bench_depth(scratch, micro, scratch_depth, log):
+def bench_depth(scratch, micro, scratch_depth):
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(DEFAULT_RECURSION_LIMIT)
     try:
@@ -284,13 +257,12 @@ def bench_depth(scratch, micro, scratch_depth, log):
             results["micrograd"] = {"deepest": lo, "fails_at": hi}
             log(f"  micrograd: backward() works up to {lo} nodes, RecursionError at {hi}")
         start = time.perf_counter()
-        out, (a, b) = _chain_of(scratch, scratch_depth)
+        out, (_, _, b) = scratch.chain(scratch_depth)
         try:
             out.backward()
-            # and the gradient is right: d out/d b follows the chain rule along the chain
-            expected = 0.0
-            for i in range(scratch_depth):
-                expected = expected * 0.999 if i % 2 == 0 else expected + 1.0
+            # and the gradient is right: d out/d b as the plain-float backward pass has it
+            floats = Floats()
+            expected = floats.chain_backward(floats.chain_forward(scratch_depth // 2))[2]
             ok = math.isclose(b.grad, expected, rel_tol=1e-9)
         except RecursionError:
             ok = False
@@ -325,10 +297,8 @@ def machine_info():
     versions = {}
     for package in ("scratchgrad", "micrograd"):
         try:
-            from importlib.metadata import version
-
             versions[package] = version(package)
-        except Exception:  # noqa: BLE001 -- not installed: say so in the results
+        except PackageNotFoundError:  # not installed: say so in the results
             versions[package] = None
     return {
         "platform": platform.platform(),
@@ -337,137 +307,106 @@ def machine_info():
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "date": utc_now(),
+        "load_average_at_start": load_average(),
         "git_commit": commit,
         "versions": versions,
     }
 
 
-def paired_ratio(top, bottom):
-    """The median of the per-round ratios top[i] / bottom[i].
+class Row(NamedTuple):
+    """A row of the table: one figure per engine, and the figures of every round."""
 
-    Each round runs the engines back to back, so a slow moment of a shared
-    machine slows both sides of a round's ratio alike, and mostly cancels.
-    """
-    return median([a / b for a, b in zip(top, bottom)])
+    label: str
+    fmt: str
+    figures: dict  # {engine: the median of the rounds}
+    rounds: dict  # {engine: [the figure of each round]}
+    key: tuple = None  # (workload, mode): where results["ratios"] keeps the row's ratios
+
+
+RATIOS = (("micrograd", "scratchgrad"), ("scratchgrad", "floats"))  # the ratio columns
+
+
+def rows(results):
+    for mode in MODES:
+        runs = results["demo"][mode]
+        yield Row(f"(a) demo step, GC {mode[3:]} [ms]", "{:.1f}",
+                  {n: run["ms_per_step"] for n, run in runs.items()},
+                  {n: run["runs_ms"] for n, run in runs.items()}, ("demo", mode))
+    for shape in SHAPES:
+        for mode in MODES:
+            runs = results["graphs"][shape][mode]
+            for part, short in (("forward", "fwd"), ("backward", "bwd"), ("total", "sum")):
+                yield Row(
+                    f"(b) {shape} {short}, GC {mode[3:]} [ns/node]", "{:.0f}",
+                    {n: run[part + "_ns"] for n, run in runs.items()},
+                    {n: [a + b for a, b in zip(run["runs_forward_ns"], run["runs_backward_ns"])]
+                     if part == "total" else run[f"runs_{part}_ns"] for n, run in runs.items()},
+                    (f"{shape}_{part}", mode))
+    memory = results["memory"]
+    yield Row("(c) memory, chain [bytes/node]", "{:.0f}", memory,
+              {n: [v] for n, v in memory.items()})
+
+
+def row_ratios(row):
+    """The row's (micrograd / scratchgrad, scratchgrad / floats): medians of the
+    per-round ratios; None for an engine that did not run."""
+    return tuple(paired_ratio(row.rounds[top], row.rounds[bottom])
+                 if top in row.rounds and bottom in row.rounds else None
+                 for top, bottom in RATIOS)
 
 
 def ratios_and_targets(results):
-    demo, graphs = results["demo"], results["graphs"]
-    r = {}
-    t = []
-
-    for mode in ("gc_on", "gc_off"):
-        runs = {name: run["runs_ms"] for name, run in demo[mode].items()}
-        if "micrograd" in runs:
-            r[f"demo_micrograd_over_scratchgrad_{mode}"] = paired_ratio(
-                runs["micrograd"], runs["scratchgrad"]
-            )
-        r[f"demo_scratchgrad_over_floats_{mode}"] = paired_ratio(
-            runs["scratchgrad"], runs["floats"]
-        )
-    for shape in ("chain", "tree"):
-        for mode in ("gc_on", "gc_off"):
-            runs = graphs[shape][mode]
-            for part in ("forward", "backward", "total"):
-                series = {}
-                for name, run in runs.items():
-                    fwd, bwd = run["runs_forward_ns"], run["runs_backward_ns"]
-                    series[name] = {"forward": fwd, "backward": bwd,
-                                    "total": [a + b for a, b in zip(fwd, bwd)]}[part]
-                key = f"{shape}_{part}_scratchgrad_over_floats_{mode}"
-                r[key] = paired_ratio(series["scratchgrad"], series["floats"])
-                if "micrograd" in series:
-                    key = f"{shape}_{part}_micrograd_over_scratchgrad_{mode}"
-                    r[key] = paired_ratio(series["micrograd"], series["scratchgrad"])
-
-    def target(name, value, goal, higher_is_better=True):
-        met = value >= goal if higher_is_better else value <= goal
-        op = ">=" if higher_is_better else "<="
-        t.append({"target": name, "value": value, "op": op, "goal": goal, "met": met})
-
-    if "demo_micrograd_over_scratchgrad_gc_on" in r:
-        target("(a) demo, GC on: times faster than micrograd",
-               r["demo_micrograd_over_scratchgrad_gc_on"], TARGETS["demo_vs_micrograd_gc_on"])
-        target("(a) demo, GC off: times faster than micrograd",
-               r["demo_micrograd_over_scratchgrad_gc_off"], TARGETS["demo_vs_micrograd_gc_off"])
-    for shape in ("chain", "tree"):
-        for mode in ("gc_on", "gc_off"):
-            target(f"(b) {shape}, GC {mode[3:]}: per node, times floats",
-                   r[f"{shape}_total_scratchgrad_over_floats_{mode}"],
-                   TARGETS["per_node_vs_floats"], higher_is_better=False)
-    target("(c) memory: bytes per node of the chain", results["memory"]["scratchgrad"],
-           TARGETS["bytes_per_node"], higher_is_better=False)
+    ratios = {row.key: row_ratios(row) for row in rows(results) if row.key}
+    flat = {f"{workload}_{top}_over_{bottom}_{mode}": value
+            for (workload, mode), values in ratios.items()
+            for (top, bottom), value in zip(RATIOS, values) if value is not None}
+    # A quick run has one step per round from a clean heap (micrograd's garbage has no
+    # time to pile up), small graphs, a shallow chain: too little for verdicts.
+    quick = results["settings"]["quick"]
+    targets = []
+    if "micrograd" in results["demo"]["gc_on"]:
+        for mode in MODES:
+            targets.append(target(f"(a) demo, GC {mode[3:]}: times faster than micrograd",
+                                  ratios["demo", mode][0], ">=", TARGETS["demo_vs_micrograd"][mode],
+                                  quick))
+    for shape in SHAPES:
+        for mode in MODES:
+            targets.append(target(f"(b) {shape}, GC {mode[3:]}: per node, times floats",
+                                  ratios[f"{shape}_total", mode][1], "<=",
+                                  TARGETS["per_node_vs_floats"], quick))
+    targets.append(target("(c) memory: bytes per node of the chain",
+                          results["memory"]["scratchgrad"], "<=", TARGETS["bytes_per_node"], quick))
     depth = results["depth"]["scratchgrad"]
-    target("(d) depth: deepest chain backward() handles",
-           depth["tested"] if depth["works"] else 0, TARGETS["depth"])
-    if results["settings"]["quick"]:
-        # one step per round from a clean heap (micrograd's garbage has no time to
-        # pile up), small graphs, a shallow chain: too little for verdicts
-        for entry in t:
-            entry["met"] = None
-    return r, t
+    targets.append(target("(d) depth: deepest chain backward() handles",
+                          depth["tested"] if depth["works"] else 0, ">=", TARGETS["depth"], quick))
+    return flat, targets
 
 
 def table(results):
     names = [n for n in ("scratchgrad", "micrograd", "floats") if n in results["demo"]["gc_on"]]
-    lines = []
     head = f"{'':34}" + "".join(f"{n:>13}" for n in names)
     head += f"{'mg / sg':>10}{'sg / floats':>13}"
-    lines.append(head)
-    lines.append("-" * len(head))
-
-    ratios = results["ratios"]
-
-    def row(label, values, fmt, key=None):
-        cells = "".join(f"{fmt(values[n]):>13}" if n in values else f"{'-':>13}" for n in names)
-        sg = values.get("scratchgrad")
-        if key:  # paired ratios, from results["ratios"]
-            mg = ratios.get(key.format("micrograd_over_scratchgrad"))
-            fl = ratios.get(key.format("scratchgrad_over_floats"))
-        else:
-            mg = values["micrograd"] / sg if "micrograd" in values else None
-            fl = sg / values["floats"] if values.get("floats") else None
-        mg = f"{mg:.1f}x" if mg else "-"
-        fl = f"{fl:.1f}x" if fl else "-"
-        lines.append(f"{label:34}{cells}{mg:>10}{fl:>13}")
-
-    for mode in ("gc_on", "gc_off"):
-        vals = {n: v["ms_per_step"] for n, v in results["demo"][mode].items()}
-        row(f"(a) demo step, GC {mode[3:]} [ms]", vals, lambda v: f"{v:.1f}",
-            "demo_{}_" + mode)
-    for shape in ("chain", "tree"):
-        for mode in ("gc_on", "gc_off"):
-            runs = results["graphs"][shape][mode]
-            for part, label in (("forward", "fwd"), ("backward", "bwd"), ("total", "sum")):
-                vals = {n: v[part + "_ns"] for n, v in runs.items()}
-                row(f"(b) {shape} {label}, GC {mode[3:]} [ns/node]", vals, lambda v: f"{v:.0f}",
-                    f"{shape}_{part}_{{}}_{mode}")
-    row("(c) memory, chain [bytes/node]", results["memory"], lambda v: f"{v:.0f}")
+    lines = [head, "-" * len(head)]
+    for row in rows(results):
+        cells = "".join(f"{row.fmt.format(row.figures[n]):>13}" if n in row.figures
+                        else f"{'-':>13}" for n in names)
+        mg, fl = (f"{r:.1f}x" if r else "-" for r in row_ratios(row))
+        lines.append(f"{row.label:34}{cells}{mg:>10}{fl:>13}")
     depth = results["depth"]
-    d = {}
-    if "micrograd" in depth:
-        d["micrograd"] = depth["micrograd"]["deepest"]
     sg = depth["scratchgrad"]
-    lines.append(
-        f"{'(d) deepest backward() [nodes]':34}"
-        + "".join(
-            f"{(('>= ' + format(sg['tested'], ',')) if sg['works'] else 'FAILS'):>13}"
-            if n == "scratchgrad"
-            else f"{format(d[n], ','):>13}" if n in d else f"{'-':>13}"
-            for n in names
-        )
-    )
+    deepest = {"scratchgrad": f">= {sg['tested']:,}" if sg["works"] else "FAILS"}
+    if "micrograd" in depth:
+        deepest["micrograd"] = f"{depth['micrograd']['deepest']:,}"
+    lines.append(f"{'(d) deepest backward() [nodes]':34}"
+                 + "".join(f"{deepest.get(n, '-'):>13}" for n in names))
     lines.append("")
     lines.append("Each figure is the median of the rounds; each ratio the median of the per-round")
     lines.append("ratios (the engines of a round run back to back). Time: " + results["settings"]["clock"])
     lines.append("")
     if results["settings"]["quick"]:
         lines.append("A quick run is a smoke test: too short and too small for verdicts.")
-    for t in results["targets"]:
-        mark = {True: "met   ", False: "MISSED", None: "quick "}[t["met"]]
-        lines.append(f"  [{mark}] {t['target']}: {t['value']:,.1f} (goal {t['op']} {t['goal']:,})")
+    lines.extend(target_line(t) for t in results["targets"])
     return "\n".join(lines)
 
 
@@ -482,15 +421,14 @@ def main(argv=None):
     parser.add_argument("--nodes", type=int, help="nodes of the chain and of the tree")
     parser.add_argument("--engines", default="scratchgrad,micrograd,floats",
                         help="comma-separated subset of: " + ", ".join(ENGINES))
-    parser.add_argument("--data-seed", type=int, default=1337,
+    parser.add_argument("--data-seed", type=int, default=DATA_SEED,
                         help="seed of the two moons (chapter 6 uses 1337)")
-    parser.add_argument("--model-seed", type=int, default=0,
+    parser.add_argument("--model-seed", type=int, default=MODEL_SEED,
                         help="seed of the initial weights (chapter 6 uses 0)")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
                         help="cpu: CPU time of this process (default); wall: wall-clock time")
     args = parser.parse_args(argv)
-    global CLOCK, CLOCK_NAME
-    CLOCK, CLOCK_NAME = CLOCKS[args.clock]
+    use_clock(args.clock)
 
     quick = args.quick
     rounds = args.rounds or (3 if quick else 7)
@@ -499,16 +437,13 @@ def main(argv=None):
     scratch_depth = 100_000 if quick else 1_000_000
     out = args.out or (None if quick else str(BENCH / "results.json"))
 
-    def log(message):
-        print(message, file=sys.stderr, flush=True)
-
     wanted = [n.strip() for n in args.engines.split(",") if n.strip()]
     unknown = set(wanted) - set(ENGINES)
     if unknown or "scratchgrad" not in wanted or "floats" not in wanted:
         parser.error("--engines must include scratchgrad and floats; known: " + ", ".join(ENGINES))
     try:
         scratch = Scratchgrad()
-    except (ImportError, LookupError) as error:
+    except ImportError as error:
         sys.exit(f"error: cannot use the tangled library in code/ ({error}); run `make tangle`")
     micro = None
     if "micrograd" in wanted:
@@ -525,28 +460,26 @@ def main(argv=None):
     results = {"machine": info, "settings": {
         "quick": quick, "rounds": rounds, "nodes": nodes, "demo_rounds": demo_rounds,
         "demo_steps_per_round": demo_steps, "data_seed": args.data_seed,
-        "model_seed": args.model_seed, "clock": CLOCK_NAME,
+        "model_seed": args.model_seed, "clock": clock_name(),
         "engines": [e.name for e in engines],
     }}
     log("(a) demo training step")
     results["demo"] = bench_demo(
-        engines, scratch, demo_rounds, demo_steps, args.data_seed, args.model_seed, log
+        engines, scratch, demo_rounds, demo_steps, args.data_seed, args.model_seed
     )
     log("(b) chain and tree")
-    results["graphs"], grads = bench_graphs(engines, nodes, rounds, log)
+    results["graphs"], grads = bench_graphs(engines, nodes, rounds)
     log("(c) memory")
     results["memory"] = bench_memory(engines, nodes)
     log("(d) depth")
-    results["depth"] = bench_depth(scratch, micro, scratch_depth, log)
+    results["depth"] = bench_depth(scratch, micro, scratch_depth)
     results["checks"] = {
         "demo_loss_max_relative_difference": loss_agreement(results["demo"]),
         "graph_gradient_max_relative_difference": gradient_agreement(grads),
     }
     results["ratios"], results["targets"] = ratios_and_targets(results)
-    results["tensor"] = bench_tensor.run(quick, log, scratch, micro)
-    results["machine"]["load_average_at_end"] = (
-        list(os.getloadavg()) if hasattr(os, "getloadavg") else None
-    )
+    results["tensor"] = bench_tensor.run(quick, scratch, micro)
+    results["machine"]["load_average_at_end"] = load_average()
 
     print(table(results))
     print()
