@@ -21,26 +21,16 @@ from literate.errors import LiterateError
 from literate.parser import Cell
 
 _KIND = {
-    ast.Expr: "an expression",
-    ast.For: "a for loop",
-    ast.AsyncFor: "a for loop",
-    ast.While: "a while loop",
-    ast.If: "an if statement",
-    ast.With: "a with statement",
-    ast.AsyncWith: "a with statement",
-    ast.Try: "a try statement",
-    ast.Raise: "a raise statement",
-    ast.Assert: "an assert statement",
-    ast.Delete: "a del statement",
-    ast.Return: "a return outside a function",
-    ast.Global: "a global statement",
-    ast.Nonlocal: "a nonlocal statement",
-    ast.Pass: "a pass statement",
-    ast.Break: "a break statement",
-    ast.Continue: "a continue statement",
+    ast.Expr: "an expression", ast.For: "a for loop", ast.AsyncFor: "a for loop",
+    ast.While: "a while loop", ast.If: "an if statement", ast.With: "a with statement",
+    ast.AsyncWith: "a with statement", ast.Try: "a try statement", ast.Raise: "a raise statement",
+    ast.Assert: "an assert statement", ast.Delete: "a del statement",
+    ast.Return: "a return outside a function", ast.Global: "a global statement",
+    ast.Nonlocal: "a nonlocal statement", ast.Pass: "a pass statement",
+    ast.Break: "a break statement", ast.Continue: "a continue statement",
     ast.Match: "a match statement",
-}
-_FUNCTION = (ast.FunctionDef, ast.AsyncFunctionDef)
+}  # fmt: skip
+_FUNCTION, _ITEM = (ast.FunctionDef, ast.AsyncFunctionDef), (ast.Attribute, ast.Subscript)
 
 
 @dataclass(frozen=True)
@@ -73,8 +63,7 @@ class Statement:
     indent: str = "    "  # "class": its body's indentation
 
     @property
-    def symbol(self):
-        """What a caption shows: ``Class.method`` for a method, else its name."""
+    def symbol(self):  # as a caption shows it
         return f"{self.owner}.{self.name}" if self.owner else self.name
 
 
@@ -95,23 +84,13 @@ class TangledCell:
 
     def symbols(self):
         """The names a caption shows: functions, methods, classes, assigned names."""
-        found = []
-        for statement in self.statements:
-            if statement.kind in ("def", "method", "class"):
-                found.append(statement.symbol)
-            elif statement.kind == "assign":
-                found.extend(statement.names)
-        return found
+        kinds = ("def", "method", "class")
+        return [n for s in self.statements for n in ([s.symbol] if s.kind in kinds else s.names)]
 
     def anchors(self):
         """The symbols and ``Class.method`` of every method written in a class body."""
         symbols = self.symbols()
-        methods = [
-            f"{statement.name}.{member.name}"
-            for statement in self.statements
-            for member in statement.members or []
-            if member.name
-        ]
+        methods = [f"{s.name}.{m.name}" for s in self.statements for m in s.members or [] if m.name]
         return symbols + [m for m in methods if m not in symbols]
 
 
@@ -206,7 +185,12 @@ def analyse(source, origin_of):
             statements.append(_class_statement(node, text, numbers, lines, origin, origin_of))
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            _check_assignment(targets, origin)
+            for target in (t for t in targets for n in ast.walk(t) if isinstance(n, _ITEM)):
+                raise origin.error(
+                    "a tangled cell may not assign to an attribute or item "
+                    f"(`{ast.unparse(target)} = ...`): put methods in the class body or "
+                    "use @add_to_class"
+                )
             names = tuple(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
             kind = "stmt" if isinstance(node, ast.AugAssign) else "assign"
             statements.append(Statement(kind, None, text(numbers), origin, names=names))
@@ -228,17 +212,14 @@ def analyse(source, origin_of):
 
 
 def _imports(node, origin):
-    if isinstance(node, ast.Import):
-        return tuple(
-            (f"import {a.name}" + (f" as {a.asname}" if a.asname else ""),
-             a.asname or a.name.split(".")[0], a.name)
-            for a in node.names
-        )
-    if node.level:
+    """(line, bound name, imported module) for each name an import statement imports."""
+    if getattr(node, "level", 0):
         raise origin.error("no relative imports in tangled cells; the tangler writes those")
+    module = getattr(node, "module", None)  # None: `import x`
+    line = f"from {module} import " if module else "import "
     return tuple(
-        (f"from {node.module} import {a.name}" + (f" as {a.asname}" if a.asname else ""),
-         a.asname or a.name, node.module)
+        (line + a.name + (f" as {a.asname}" if a.asname else ""),
+         a.asname or (a.name if module else a.name.split(".")[0]), module or a.name)
         for a in node.names
     )
 
@@ -260,17 +241,6 @@ def _is_docstring(node):
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(
         node.value.value, str
     )
-
-
-def _check_assignment(targets, origin):
-    for target in targets:
-        for sub in ast.walk(target):
-            if isinstance(sub, (ast.Attribute, ast.Subscript)):
-                raise origin.error(
-                    "a tangled cell may not assign to an attribute or item "
-                    f"(`{ast.unparse(target)} = ...`): put methods in the class body or "
-                    "use @add_to_class"
-                )
 
 
 def _add_to_class_target(node, origin_of):
