@@ -47,14 +47,7 @@ class Module:
         self.items: list[Statement] = []  # top-level statements other than imports
         self.imports: dict = {}  # import line -> (bound name, Origin)
         self.chapters: list[str] = []
-
-    @property
-    def is_test(self):
-        return is_test_target(self.target)
-
-    @property
-    def dotted(self):
-        return dotted_name(self.target)
+        self.is_test, self.dotted = is_test_target(target), dotted_name(target)
 
     def add(self, tangled):
         """Add the statements of a :class:`~literate.model.TangledCell`."""
