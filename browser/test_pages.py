@@ -30,6 +30,10 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
+import yaml
+
+from literate.model import tangled_cells
+from literate.parser import read_chapter
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -98,18 +102,13 @@ def _is_notebook(source):
     return "kernelspec:" in front
 
 
-OUTER_FENCE = re.compile(r"^(`{4,}|~{4,}).*?^\1[ \t]*$", re.M | re.S)
-TANGLED_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*?:tangle:", re.M)
-
-
 def _tangle_cells(source):
-    """How many code cells of a chapter have a :tangle: option.
+    """How many code cells of a chapter have a :tangle: option, read as the tangler reads them.
 
-    Examples shown inside a four-backtick fence (as in the appendix "How this book is made") are
-    not cells.
+    A cell shown inside another fence (as in the appendix "How this book is made") is no cell.
     """
-    text = OUTER_FENCE.sub("", source.read_text(encoding="utf-8"))
-    return len(TANGLED_CELL.findall(text))
+    chapter = read_chapter(ROOT, source.relative_to(ROOT).as_posix())
+    return len(list(tangled_cells(chapter)))
 
 
 def _redirect(page):
@@ -231,8 +230,6 @@ def _css_urls(css):
 
 # --- one visit per page ---------------------------------------------------------
 
-_VISITS = {}
-
 WAIT_FOR_MATH = """async () => {
   const math = document.querySelectorAll('.math').length;
   if (math && window.MathJax && MathJax.startup && MathJax.startup.promise) {
@@ -309,14 +306,22 @@ class Visit:
             self.failed.append(f"{request.url}: {request.failure}")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def visit(browser):
+    visits = {}
+
     def get(page):
-        if page not in _VISITS:
-            _VISITS[page] = Visit(browser, page)
-        return _VISITS[page]
+        if page not in visits:
+            visits[page] = Visit(browser, page)
+        return visits[page]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def config():
+    """The book's _config.yml: the repository and the launch buttons' services."""
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
 # --- every page -----------------------------------------------------------------
@@ -487,15 +492,19 @@ def test_notebook_download(visit, page):
 
 
 @pytest.mark.parametrize("page", [p for p in NOTEBOOKS if p != "book/intro.html"] or ["index.html"])
-def test_launch_buttons_are_plain_links(visit, page):
+def test_launch_buttons_are_plain_links(visit, config, page):
     require_book()
     buttons = visit(page).buttons
     launch = {b["text"]: b["href"] for b in buttons if b["text"] in ("Binder", "Colab")}
+    repository, services = config["repository"], config["launch_buttons"]
+    org_repo = repository["url"].removeprefix("https://github.com/").strip("/")
+    binder = services["binderhub_url"].rstrip("/")
     assert launch.get("Binder", "").startswith(
-        "https://mybinder.org/v2/gh/mlp-from-scratch/mlp-from-scratch/main?urlpath="
+        f"{binder}/v2/gh/{org_repo}/{repository['branch']}?urlpath="
     ), buttons
-    # Colab opens the chapter's notebook from the branch `notebooks`.
-    colab = "https://colab.research.google.com/github/mlp-from-scratch/mlp-from-scratch"
+    # Colab opens the chapter's notebook from the branch `notebooks`
+    # (notebooks_colab_branch, book/_ext/notebooks.py).
+    colab = f"{services['colab_url'].rstrip('/')}/github/{org_repo}"
     assert launch.get("Colab") == f"{colab}/blob/notebooks/{Path(page).with_suffix('.ipynb')}", (
         buttons
     )

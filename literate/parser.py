@@ -61,10 +61,8 @@ def find_root(start=None):
 
 def toc_chapters(root):
     """Chapter paths (relative to ``root``) in the order ``_toc.yml`` lists them."""
-    root = Path(root)
-    toc_path = root / TOC
     try:
-        text = toc_path.read_text(encoding="utf-8")
+        text = (Path(root) / TOC).read_text(encoding="utf-8")
     except OSError as exc:
         raise LiterateError(TOC, 1, f"cannot read the table of contents: {exc.strerror}") from None
     try:
@@ -75,39 +73,23 @@ def toc_chapters(root):
     if not isinstance(toc, dict) or "root" not in toc:
         raise LiterateError(TOC, 1, "needs a 'root:' entry (Jupyter Book 1 table of contents)")
 
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if not isinstance(entry, dict):
-                continue
-            if "file" in entry:
-                files.append(entry["file"])
+    def walk(entry):  # the root entry, then every "file:" under parts/chapters/sections
+        if isinstance(entry, dict):
+            yield from [entry["file"]] if "file" in entry else []
             for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    walk(toc.get("sections"))
+                for child in entry.get(key) or []:
+                    yield from walk(child)
 
     chapters = []
-    for name in files:
-        name = str(name)
-        line = _line_of(text, name)
+    for name in map(str, walk({**toc, "file": toc["root"]})):
         candidates = [name] if Path(name).suffix else [f"{name}.md", f"{name}.ipynb"]
-        found = next((c for c in candidates if (root / c).is_file()), None)
+        found = next((c for c in candidates if (Path(root) / c).is_file()), None)
         if found is None:
+            line = next((n for n, line in enumerate(text.splitlines(), 1) if name in line), 1)
             raise LiterateError(TOC, line, f"'{name}' is listed but no such file exists")
         if found.endswith(".md") and found not in chapters:
             chapters.append(found)
     return chapters
-
-
-def _line_of(text, needle):
-    for number, line in enumerate(text.splitlines(), 1):
-        if needle in line:
-            return number
-    return 1
 
 
 _AT_LINE = re.compile(r"at line (\d+)")
@@ -148,30 +130,17 @@ def parse_chapter(text, rel_path="<chapter>"):
 
     lines = text.split("\n")
     front = dict(notebook.metadata)
-    source_map = front.pop("source_map", [])
     cells = []
-    for cell, start in zip(notebook.cells, source_map):
+    # myst-nb maps a code cell to the 1-based line of its opening fence.
+    for cell, start in zip(notebook.cells, front.pop("source_map", [])):
         if cell.cell_type != "code":
             continue
-        options = dict(cell.metadata)
-        body = cell.source
-        body_line = _body_line(lines, start - 1, body)
+        line = _body_line(lines, start - 1, cell.source)
         option_lines = {}
-        for number in range(start + 1, body_line):
-            match = _OPTION.match(lines[number - 1])
-            if match:
+        for number in range(start + 1, line):
+            if match := _OPTION.match(lines[number - 1]):
                 option_lines.setdefault(match.group(1), number)
-        # myst-nb maps a code cell to the 1-based line of its opening fence.
-        cells.append(
-            Cell(
-                chapter=rel_path,
-                line=body_line,
-                fence_line=start,
-                source=body,
-                options=options,
-                option_lines=option_lines,
-            )
-        )
+        cells.append(Cell(rel_path, line, start, cell.source, dict(cell.metadata), option_lines))
     return Chapter(path=rel_path, front_matter=front, cells=tuple(cells))
 
 

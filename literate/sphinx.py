@@ -11,56 +11,31 @@ Enable it with ``extra_extensions: [literate.sphinx]`` in ``_config.yml``.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 
 from literate.assemble import dotted_name
 from literate.errors import LiterateError
+from literate.model import Origin, TangledCell
+from literate.parser import Cell
 
 STATIC = Path(__file__).parent / "static"
 
 
-def cell_names(source):
-    """(symbols, anchors) of a tangled cell, as the library will see them.
+def cell_names(source, target="x.py"):
+    """(symbols, anchors) of a tangled cell, read from literate's model of it.
 
     ``symbols`` are the names the caption shows: functions (``Class.method``
     for ``@add_to_class``), classes and assigned names.  ``anchors`` adds
     ``Class.method`` for each method written in a class body, since the API
     page links every method to ``#tangle-<module>.<Class>.<method>``.
     """
+    tangled = TangledCell(target, Cell("<cell>", 1, 1, source), Origin("<cell>", 1))
     try:
-        tree = ast.parse(source)
-    except SyntaxError:
+        return tangled.symbols(), tangled.anchors()
+    except LiterateError:  # the tangler reports it
         return [], []
-    symbols, methods = [], []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            owner = next(
-                (
-                    d.args[0].id
-                    for d in node.decorator_list
-                    if isinstance(d, ast.Call)
-                    and getattr(d.func, "id", None) == "add_to_class"
-                    and d.args
-                    and isinstance(d.args[0], ast.Name)
-                ),
-                None,
-            )
-            symbols.append(f"{owner}.{node.name}" if owner else node.name)
-        elif isinstance(node, ast.ClassDef):
-            symbols.append(node.name)
-            methods.extend(
-                f"{node.name}.{item.name}"
-                for item in node.body
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-            )
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                symbols.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    return symbols, symbols + [m for m in methods if m not in symbols]
 
 
 def anchor(dotted_module, symbol):
@@ -84,7 +59,7 @@ def add_captions(app, doctree):
         for block in container.findall(nodes.literal_block):
             source = block.astext()
             break
-        cells.append((container, target, *cell_names(source)))
+        cells.append((container, target, *cell_names(source, target)))
 
     # Each name's last definition on the page gets the plain anchor: that is
     # the version the library keeps, and the one the API page links to.

@@ -1,8 +1,9 @@
 """From the book to the files under ``code/``: what they should contain.
 
 :func:`build` reads every chapter in ``_toc.yml`` order and returns the text
-of every generated file, plus the replay fingerprint each chapter's hidden
-first cell should carry.  Nothing here writes; see :mod:`literate.writer`.
+of every generated file (:func:`literate.assemble.assemble`) and the replay
+cells with the fingerprint each should carry (:func:`find_replays`).
+Nothing here writes; see :mod:`literate.writer`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from literate.assemble import Module, Origin, add_cell, validate_target
+from literate.assemble import assemble
 from literate.errors import LiterateError
+from literate.model import Origin, tangled_cells
 from literate.parser import read_book
 
 REPLAY_CALL = re.compile(
@@ -48,40 +49,52 @@ class Book:
             if module.is_test:
                 continue
             for item in module.items:
-                if item.kind not in ("def", "class"):
-                    continue
-                found[(module.dotted, item.name)] = item.origin
-                for member in item.members or []:
-                    if member.key:
-                        found[(module.dotted, f"{item.name}.{member.key}")] = member.origin
+                if item.kind in ("def", "class"):
+                    found[(module.dotted, item.name)] = item.origin
+                    for member in item.members or []:
+                        if member.name:
+                            found[(module.dotted, f"{item.name}.{member.name}")] = member.origin
         return found
 
 
-def tangled_cells(chapter):
-    """(target, cell) for every cell of ``chapter`` that opts in with ``:tangle:``."""
-    default = chapter.front_matter.get("tangle")
-    for cell in chapter.cells:
-        if "tangle" not in cell.options:
-            continue
-        target = cell.tangle
-        origin = Origin(cell.chapter, cell.option_lines.get("tangle", cell.fence_line))
-        if target is None or target is True:
-            if default is None:
-                raise origin.error(
-                    "`:tangle:` has no file and the front matter sets no default "
-                    "(add `tangle: scratchgrad/<module>.py` to the front matter or to the cell)"
+def build(root):
+    """Everything the chapters under ``root`` produce."""
+    chapters = read_book(root)
+    cells = [tangled for chapter in chapters for tangled in tangled_cells(chapter)]
+    modules = assemble(cells, root)
+    book = Book(modules=modules, replays=find_replays(chapters))
+    for tangled in cells:
+        book.origins.setdefault(tangled.target, Origin(tangled.cell.chapter, tangled.cell.fence_line))
+    book.outputs = {target: module.render(root) for target, module in sorted(modules.items())}
+    return book
+
+
+def find_replays(chapters):
+    """Each chapter's replay cell, with the fingerprint of the library cells before it."""
+    replays, library = [], []
+    for chapter in chapters:
+        for cell in chapter.cells:
+            match = REPLAY_CALL.search(cell.source)
+            if match is None:
+                continue
+            line = cell.line + cell.source[: match.start()].count("\n")
+            if match.group("chapter") != chapter.path:
+                raise LiterateError(
+                    chapter.path,
+                    line,
+                    f'the replay cell names "{match.group("chapter")}"; it must name its own '
+                    f'chapter: replay(globals(), "{chapter.path}")',
                 )
-            target = default
-        yield validate_target(target, origin), cell
-
-
-def is_test_target(target):
-    return target.split("/", 1)[0] == "tests"
+            replays.append(
+                ReplayCell(chapter.path, line, match.group("state"), state_fingerprint(library))
+            )
+        library.extend(library_cells(chapter))
+    return replays
 
 
 def library_cells(chapter):
     """The cells of ``chapter`` tangled into the library (not into tests/)."""
-    return [cell for target, cell in tangled_cells(chapter) if not is_test_target(target)]
+    return [tangled.cell for tangled in tangled_cells(chapter) if not tangled.is_test]
 
 
 def state_fingerprint(cells):
@@ -100,91 +113,3 @@ def replayed_cells(chapters, upto):
             return cells
         cells.extend(library_cells(chapter))
     raise LiterateError(upto, 1, "this chapter is not listed in _toc.yml, so it cannot be replayed")
-
-
-def build(root):
-    """Everything the chapters under ``root`` produce."""
-    chapters = read_book(root)
-    book = Book()
-    modules: dict[str, Module] = {}
-    pairs = [pair for chapter in chapters for pair in tangled_cells(chapter)]
-    roots = {
-        target.split("/", 1)[0].removesuffix(".py")
-        for target, _ in pairs
-        if not is_test_target(target)
-    }
-    for target, cell in pairs:
-        module = modules.get(target)
-        if module is None:
-            module = modules[target] = Module(target)
-            module.first_party = roots
-            book.origins[target] = Origin(cell.chapter, cell.fence_line)
-
-        def origin_of(lineno, cell=cell):
-            return Origin(cell.chapter, cell.line + lineno - 1)
-
-        add_cell(module, cell, origin_of, package_roots=roots)
-    _resolve_imports(modules)
-    book.modules = modules
-    book.outputs = {target: module.render() for target, module in sorted(modules.items())}
-
-    library = []
-    for chapter in chapters:
-        for cell in chapter.cells:
-            match = REPLAY_CALL.search(cell.source)
-            if match is None:
-                continue
-            line = cell.line + cell.source[: match.start()].count("\n")
-            if match.group("chapter") != chapter.path:
-                raise LiterateError(
-                    chapter.path,
-                    line,
-                    f'the replay cell names "{match.group("chapter")}"; it must name its own '
-                    f'chapter: replay(globals(), "{chapter.path}")',
-                )
-            book.replays.append(
-                ReplayCell(chapter.path, line, match.group("state"), state_fingerprint(library))
-            )
-        library.extend(library_cells(chapter))
-    return book
-
-
-def _resolve_imports(modules):
-    """Import, into each module, the names it uses that another module defines."""
-    offers: dict[str, list[Module]] = {}
-    for module in modules.values():
-        if module.is_test:
-            continue
-        for name in module.defined_names():
-            offers.setdefault(name, []).append(module)
-
-    for module in modules.values():
-        bound = module.bound_names()
-        for name, origin in module.used_names():
-            if name in bound:
-                continue
-            sources = [m for m in offers.get(name, []) if m is not module]
-            if not sources:
-                raise origin.error(
-                    f"name '{name}' is used in {module.target} but no tangled cell defines or "
-                    "imports it (is it defined in an untangled cell, or misspelt?)"
-                )
-            if len(sources) > 1:
-                where = ", ".join(m.target for m in sources)
-                raise origin.error(
-                    f"name '{name}' is defined in several tangled modules ({where}); "
-                    "rename one so the import is unambiguous"
-                )
-            level, path = _import_path(module, sources[0])
-            module.from_imports.setdefault((level, path), {})[(name, None)] = origin
-            bound.add(name)
-
-
-def _import_path(importer, source):
-    """(level, module): ``.engine`` within one package folder, else the dotted path."""
-    if not importer.is_test:
-        here = PurePosixPath(importer.target).parent
-        there = PurePosixPath(source.target)
-        if there.parent == here:
-            return 1, (None if there.stem == "__init__" else there.stem)
-    return 0, source.dotted

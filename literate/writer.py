@@ -59,39 +59,25 @@ def plan(root):
     root = Path(root)
     book = build(root)
     code = root / CODE_DIR
-    code_real = code.resolve()
     changes = []
 
-    for target, text in book.outputs.items():
-        path = code / target
-        _confine(path, code_real, book.origins[target], target)
-        rel = f"{CODE_DIR}/{target}"
+    def change(path, rel, new, fresh, generated):
+        """A generated file's ``new`` text; ``fresh``: what to call it if not edited by hand."""
         old = _read(path)
+        header = split_header(old or "")
         if old is None:
-            changes.append(Change(CREATE, path, rel, None, text))
-        elif old != text:
-            header = split_header(old)
-            if header is None:
-                kind = UNMANAGED
-            elif header[0] != header[1]:
-                kind = HAND_EDITED
-            else:
-                kind = UPDATE
-            changes.append(Change(kind, path, rel, old, text))
+            changes.append(Change(CREATE, path, rel, None, new))
+        elif old != new:
+            kind = fresh if header and header[0] == header[1] else HAND_EDITED if header else generated
+            changes.append(Change(kind, path, rel, old, old if kind == STRAY else new))
 
+    for target, text in book.outputs.items():
+        _confine(code / target, code.resolve(), book.origins[target], target)
+        change(code / target, f"{CODE_DIR}/{target}", text, UPDATE, UNMANAGED)
     wanted = {code / target for target in book.outputs}
     for path in sorted(_python_files(code)):
-        if path in wanted:
-            continue
-        old = _read(path)
-        rel = path.relative_to(root).as_posix()
-        header = split_header(old or "")
-        if header is None:
-            changes.append(Change(STRAY, path, rel, old, old))
-        elif header[0] != header[1]:
-            changes.append(Change(HAND_EDITED, path, rel, old, None))
-        else:
-            changes.append(Change(DELETE, path, rel, old, None))
+        if path not in wanted:
+            change(path, path.relative_to(root).as_posix(), None, DELETE, STRAY)
 
     for replay in book.replays:
         if replay.current != replay.expected:
@@ -143,13 +129,9 @@ def _read(path):
 
 
 def _python_files(code):
-    if not code.is_dir():
-        return
-    for folder, dirs, files in os.walk(code):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        for name in files:
-            if name.endswith(".py"):
-                yield Path(folder) / name
+    for path in code.rglob("*.py") if code.is_dir() else ():
+        if not any(p.startswith(".") or p == "__pycache__" for p in path.relative_to(code).parts[:-1]):
+            yield path
 
 
 def write_atomic(path, text):

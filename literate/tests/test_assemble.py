@@ -90,6 +90,28 @@ def test_a_later_def_or_class_replaces_the_earlier_one_in_place(book, capsys):
     assert ast.unparse(tree.body[2]).endswith("x = 2")
 
 
+def test_a_later_assignment_to_the_same_names_replaces_the_earlier_one_in_place(book, capsys):
+    book.chapter(
+        "intro",
+        cell("RATE = 0.1\nSIZE: int = 3\n\n\ndef f():\n    return RATE", "pkg/m.py"),
+        cell("RATE = 0.5\nSIZE += 1", "pkg/m.py"),
+    )
+    tangle(book, capsys)
+    text = book.read("pkg/m.py")
+    body = text.split("\n", 4)[4]
+    assert body.startswith("RATE = 0.5\nSIZE: int = 3\n\n\ndef f():")
+    assert "RATE = 0.1" not in text and body.endswith("SIZE += 1\n")  # += keeps its place
+    namespace = {}
+    exec(text, namespace)
+    assert namespace["f"]() == 0.5 and namespace["SIZE"] == 4
+
+
+def test_a_class_written_on_one_line_is_kept_as_written(book, capsys):
+    book.chapter("intro", cell("class Empty: pass", "pkg/m.py"))
+    tangle(book, capsys)
+    assert book.read("pkg/m.py").endswith("\nclass Empty: pass\n")
+
+
 def test_redefining_a_class_drops_the_methods_added_to_the_old_one(book, capsys):
     # Running the cells: the new class object has none of the old one's methods.
     book.chapter(

@@ -1,0 +1,285 @@
+"""One model of a tangled cell, worked out once and read by everything else.
+
+:func:`tangled_cells` gives, for a chapter, every cell that opts in with
+``:tangle:`` as a :class:`TangledCell`: its target, its origin and its
+:attr:`~TangledCell.statements`, each with the names it defines, the class an
+``@add_to_class`` method goes to and the imports it makes.  The tangler
+(:mod:`literate.assemble`), the replay, the Sphinx captions and provenance
+links and the browser test all read this model.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import PurePosixPath, PureWindowsPath
+
+from literate.errors import LiterateError
+from literate.parser import Cell
+
+_KIND = {
+    ast.Expr: "an expression", ast.For: "a for loop", ast.AsyncFor: "a for loop",
+    ast.While: "a while loop", ast.If: "an if statement", ast.With: "a with statement",
+    ast.AsyncWith: "a with statement", ast.Try: "a try statement", ast.Raise: "a raise statement",
+    ast.Assert: "an assert statement", ast.Delete: "a del statement",
+    ast.Return: "a return outside a function", ast.Global: "a global statement",
+    ast.Nonlocal: "a nonlocal statement", ast.Pass: "a pass statement",
+    ast.Break: "a break statement", ast.Continue: "a continue statement",
+    ast.Match: "a match statement",
+}  # fmt: skip
+_FUNCTION, _ITEM = (ast.FunctionDef, ast.AsyncFunctionDef), (ast.Attribute, ast.Subscript)
+
+
+@dataclass(frozen=True)
+class Origin:
+    chapter: str
+    line: int
+
+    def error(self, message):
+        return LiterateError(self.chapter, self.line, message)
+
+
+@dataclass
+class Statement:
+    """A top-level statement of a tangled cell, with the comments just above it.
+
+    ``kind`` is "import", "def", "class", "method" (a function under
+    ``@add_to_class(owner)``, its text without that decorator), "assign"
+    (``=`` or annotated), "stmt" (``+=``, comments at the end of a cell),
+    "doc" (a bare string) or, inside a class, "member".
+    """
+
+    kind: str
+    name: str | None
+    text: str  # a class: its header (decorators and the `class X(...):` line)
+    origin: Origin
+    owner: str | None = None  # "method": the class it goes to
+    names: tuple = ()  # the module-level names it assigns
+    imports: tuple = ()  # "import": (line, bound name, imported module) for each name
+    members: list | None = None  # "class": its body (None: written on one line)
+    indent: str = "    "  # "class": its body's indentation
+
+    @property
+    def symbol(self):  # as a caption shows it
+        return f"{self.owner}.{self.name}" if self.owner else self.name
+
+
+@dataclass
+class TangledCell:
+    target: str  # relative to code/, validated
+    cell: Cell
+    origin: Origin  # the `:tangle:` option
+
+    @property
+    def is_test(self):
+        return is_test_target(self.target)
+
+    @cached_property
+    def statements(self):
+        cell = self.cell
+        return analyse(cell.source, lambda n: Origin(cell.chapter, cell.line + n - 1))
+
+    def symbols(self):
+        """The names a caption shows: functions, methods, classes, assigned names."""
+        kinds = ("def", "method", "class")
+        return [n for s in self.statements for n in ([s.symbol] if s.kind in kinds else s.names)]
+
+    def anchors(self):
+        """The symbols and ``Class.method`` of every method written in a class body."""
+        symbols = self.symbols()
+        methods = [f"{s.name}.{m.name}" for s in self.statements for m in s.members or [] if m.name]
+        return symbols + [m for m in methods if m not in symbols]
+
+
+def is_test_target(target):
+    return target.split("/", 1)[0] == "tests"
+
+
+def tangled_cells(chapter):
+    """A :class:`TangledCell` for every cell of ``chapter`` that opts in with ``:tangle:``."""
+    default = chapter.front_matter.get("tangle")
+    for cell in chapter.cells:
+        if "tangle" not in cell.options:
+            continue
+        target = cell.tangle
+        origin = Origin(cell.chapter, cell.option_lines.get("tangle", cell.fence_line))
+        if target is None or target is True:
+            if default is None:
+                raise origin.error(
+                    "`:tangle:` has no file and the front matter sets no default "
+                    "(add `tangle: scratchgrad/<module>.py` to the front matter or to the cell)"
+                )
+            target = default
+        yield TangledCell(validate_target(target, origin), cell, origin)
+
+
+def validate_target(target, origin):
+    """Return the normalised POSIX target, or raise naming the cell."""
+    if not isinstance(target, str) or not target.strip():
+        raise origin.error(
+            f"`:tangle:` needs a file path relative to code/, such as scratchgrad/engine.py "
+            f"(got {target!r})"
+        )
+    target = target.strip()
+    if "\\" in target:
+        raise origin.error(f"tangle target {target!r} contains a backslash; use / between folders")
+    if PureWindowsPath(target).drive or re.match(r"^[A-Za-z]:", target):
+        raise origin.error(f"tangle target {target!r} names a drive; give a path relative to code/")
+    if target.startswith("/") or PurePosixPath(target).is_absolute():
+        raise origin.error(f"tangle target {target!r} is absolute; give a path relative to code/")
+    parts = target.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise origin.error(
+            f"tangle target {target!r} must stay inside code/ (no '..', '.' or empty folder names)"
+        )
+    if not parts[-1].endswith(".py"):
+        raise origin.error(f"tangle target {target!r} must be a Python file ending in .py")
+    for part in parts[:-1] + [parts[-1][:-3]]:
+        if not part.isidentifier() or keyword.iskeyword(part):
+            raise origin.error(
+                f"tangle target {target!r}: {part!r} is not a valid Python module name "
+                "(letters, digits and _ only, not starting with a digit)"
+            )
+    return target
+
+
+def analyse(source, origin_of):
+    """The :class:`Statement` list of a tangled cell, or a LiterateError naming the line.
+
+    ``origin_of(lineno)`` maps a 1-based line of ``source`` to an :class:`Origin`.
+    Comments above an import go with the next statement.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise origin_of(exc.lineno or 1).error(f"SyntaxError: {exc.msg}") from None
+    lines = source.split("\n")
+    statements, pending, previous_end = [], [], 0
+
+    def text(numbers):
+        return "\n".join(pending + _trim(lines[n - 1] for n in numbers))
+
+    for node in tree.body:
+        start = _first_line(node)
+        if start <= previous_end:
+            raise origin_of(start).error("one statement per line in tangled cells (no `;`)")
+        numbers = range(previous_end + 1, node.end_lineno + 1)  # with the comments above
+        previous_end = node.end_lineno
+        origin = origin_of(start)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            statements.append(Statement("import", None, "", origin, imports=_imports(node, origin)))
+            pending += [lines[n - 1] for n in numbers if lines[n - 1].strip().startswith("#")]
+            continue
+        if isinstance(node, _FUNCTION):
+            owner = _add_to_class_target(node, origin_of)
+            if owner is not None:
+                decorator = node.decorator_list[0]
+                drop = range(decorator.lineno, decorator.end_lineno + 1)
+                numbers = [n for n in numbers if n not in drop]
+            kind = "def" if owner is None else "method"
+            statements.append(Statement(kind, node.name, text(numbers), origin, owner=owner))
+        elif isinstance(node, ast.ClassDef):
+            statements.append(_class_statement(node, text, numbers, lines, origin, origin_of))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in (t for t in targets for n in ast.walk(t) if isinstance(n, _ITEM)):
+                raise origin.error(
+                    "a tangled cell may not assign to an attribute or item "
+                    f"(`{ast.unparse(target)} = ...`): put methods in the class body or "
+                    "use @add_to_class"
+                )
+            names = tuple(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+            kind = "stmt" if isinstance(node, ast.AugAssign) else "assign"
+            statements.append(Statement(kind, None, text(numbers), origin, names=names))
+        elif _is_docstring(node):
+            statements.append(Statement("doc", None, text(numbers), origin))
+        else:
+            kind = _KIND.get(type(node), f"a {type(node).__name__} statement")
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                kind = "a function call"
+            raise origin.error(
+                f"a tangled cell may hold only imports, definitions, assignments and docstrings, "
+                f"not {kind}; move it to an untangled cell"
+            )
+        pending = []
+    trailing = pending + [line for line in lines[previous_end:] if line.strip()]
+    if trailing:
+        statements.append(Statement("stmt", None, "\n".join(trailing), origin_of(previous_end + 1)))
+    return statements
+
+
+def _imports(node, origin):
+    """(line, bound name, imported module) for each name an import statement imports."""
+    if getattr(node, "level", 0):
+        raise origin.error("no relative imports in tangled cells; the tangler writes those")
+    module = getattr(node, "module", None)  # None: `import x`
+    line = f"from {module} import " if module else "import "
+    return tuple(
+        (line + a.name + (f" as {a.asname}" if a.asname else ""),
+         a.asname or (a.name if module else a.name.split(".")[0]), module or a.name)
+        for a in node.names
+    )
+
+
+def _first_line(node):
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
+def _trim(lines):
+    lines = list(lines)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def _is_docstring(node):
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(
+        node.value.value, str
+    )
+
+
+def _add_to_class_target(node, origin_of):
+    """The class name in ``@add_to_class(Name)``, or None when not decorated so."""
+    found = None
+    for position, decorator in enumerate(node.decorator_list):
+        if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "add_to_class":
+            where = origin_of(decorator.lineno)
+            if position != 0:
+                raise where.error("@add_to_class(...) must be the first (outermost) decorator")
+            args = decorator.args
+            if len(args) != 1 or decorator.keywords or not isinstance(args[0], ast.Name):
+                raise where.error("write @add_to_class(ClassName) with exactly one class name")
+            found = args[0].id
+        elif isinstance(decorator, ast.Name) and decorator.id == "add_to_class":
+            raise origin_of(decorator.lineno).error(
+                "add_to_class needs the class: write @add_to_class(ClassName)"
+            )
+    return found
+
+
+def _class_statement(node, text, numbers, lines, origin, origin_of):
+    """A class: its header, and each statement of its body as a "member"."""
+    first_body = _first_line(node.body[0])
+    if first_body == node.lineno:
+        return Statement("class", node.name, text(numbers), origin, members=None)
+    # The header runs to the line with the colon; comments between it and the
+    # first statement belong to that statement.
+    header_end = first_body - 1
+    while header_end > node.lineno and (
+        not lines[header_end - 1].strip() or lines[header_end - 1].strip().startswith("#")
+    ):
+        header_end -= 1
+    header = text([n for n in numbers if n <= header_end])
+    members, previous_end = [], header_end
+    for stmt in node.body:
+        member = "\n".join(_trim(lines[previous_end : stmt.end_lineno]))
+        previous_end = stmt.end_lineno
+        name = stmt.name if isinstance(stmt, _FUNCTION) else None
+        members.append(Statement("member", name, member, origin_of(_first_line(stmt))))
+    indent = re.match(r"[ \t]*", lines[first_body - 1]).group(0) or "    "
+    return Statement("class", node.name, header, origin, members=members, indent=indent)
