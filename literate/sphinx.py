@@ -15,10 +15,10 @@ from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 
-from literate.assemble import dotted_name
+from literate.assemble import assemble, dotted_name
 from literate.errors import LiterateError
 from literate.model import Origin, TangledCell
-from literate.parser import Cell
+from literate.parser import Cell, read_book
 
 STATIC = Path(__file__).parent / "static"
 
@@ -87,27 +87,35 @@ def add_captions(app, doctree):
             container.insert(0, caption)
 
 
+def provenance(root):
+    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)} for the library.
+
+    The origin is the cell whose version the library keeps (the last one to
+    define or replace the name).
+    """
+    found = {}
+    for module in assemble(read_book(root)).values():
+        definitions = [] if module.is_test else [i for i in module.items if i.kind in ("def", "class")]
+        for item in definitions:
+            methods = [(f"{item.name}.{m.name}", m.origin) for m in item.members or [] if m.name]
+            for symbol, origin in [(item.name, item.origin), *methods]:
+                found[f"{module.dotted}.{symbol}"] = (origin, module.dotted, symbol)
+    return found
+
+
 def _provenance(app):
-    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)}, computed once a build.
+    """:func:`provenance`, computed once a build.
 
     Kept on the application, not on the environment: Sphinx pickles the
     environment between builds, and a cache there would miss what chapters
     added since (autodoc re-reads the API page when a module changes).
     """
-    cache = getattr(app, "_literate_provenance", None)
-    if cache is None:
-        from literate.tangle import build
-
+    if not hasattr(app, "_literate_provenance"):
         try:
-            book = build(app.confdir)
+            app._literate_provenance = provenance(app.confdir)
         except LiterateError as error:
             raise RuntimeError(str(error)) from None
-        cache = {
-            f"{module}.{symbol}": (origin, module, symbol)
-            for (module, symbol), origin in book.provenance().items()
-        }
-        app._literate_provenance = cache
-    return cache
+    return app._literate_provenance
 
 
 def add_provenance(app, what, name, obj, options, lines):
