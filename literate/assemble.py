@@ -91,10 +91,6 @@ class Module:
 
     # -- names ---------------------------------------------------------------
 
-    def bound_names(self):
-        """Names bound at module level (definitions, assignments, imports)."""
-        return self.defined_names() | set(self.imports.values())
-
     def defined_names(self):
         """Names this module offers to others: its defs, classes and assignments."""
         return {name for item in self.items for name in (item.name, *item.names) if name}
@@ -228,7 +224,7 @@ def _resolve_imports(modules):
             for name in module.defined_names():
                 offers.setdefault(name, []).append(module)
     for module in modules.values():
-        bound = module.bound_names()
+        bound = module.defined_names() | set(module.imports.values())  # and so not imported
         for name, origin in module.used_names():
             if name in bound:
                 continue
@@ -254,28 +250,21 @@ def _resolve_imports(modules):
 def _indent(text, prefix):
     """``text`` indented by ``prefix``, but not the continuation lines of a
     multi-line string other than a docstring: that would change its value."""
-    tree = ast.parse(text)
+    scopes = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     docstrings = {
         node.body[0].lineno
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        and node.body and _is_docstring(node.body[0])
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, scopes) and _is_docstring(node.body[0])
     }
-    protected, opened = set(), []
-    fstring_start = getattr(tokenize, "FSTRING_START", None)
-    fstring_end = getattr(tokenize, "FSTRING_END", None)
+    protected, fstrings = set(), []  # fstrings: where the open f-strings begin (Python 3.12+)
     for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if token.type == fstring_start:
-            opened.append(token.start[0])
-            continue
-        if token.type == fstring_end and opened:
-            begin = opened.pop()
-        elif token.type == tokenize.STRING:
-            begin = token.start[0]
-        else:
-            continue
-        if token.end[0] > begin and begin not in docstrings:
-            protected.update(range(begin + 1, token.end[0] + 1))
+        kind = tokenize.tok_name[token.type]
+        if kind == "FSTRING_START":
+            fstrings.append(token.start[0])
+        elif kind in ("STRING", "FSTRING_END"):
+            begin = fstrings.pop() if kind == "FSTRING_END" else token.start[0]
+            if begin not in docstrings:
+                protected.update(range(begin + 1, token.end[0] + 1))
     return "\n".join(
         line if number in protected else (prefix + line if line.strip() else "")
         for number, line in enumerate(text.split("\n"), 1)

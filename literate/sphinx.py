@@ -47,44 +47,26 @@ def add_captions(app, doctree):
     default = (app.env.metadata.get(app.env.docname) or {}).get("tangle")
     cells = []
     for container in doctree.findall(nodes.container):
-        if container.get("nb_element") != "cell_code":
-            continue
         metadata = container.get("cell_metadata") or {}
-        if "tangle" not in metadata:
+        if container.get("nb_element") != "cell_code" or "tangle" not in metadata:
             continue
         target = metadata.get("tangle") or default
-        if not isinstance(target, str):
-            continue
-        source = ""
-        for block in container.findall(nodes.literal_block):
-            source = block.astext()
-            break
-        cells.append((container, target, *cell_names(source, target)))
+        if isinstance(target, str):
+            source = next((block.astext() for block in container.findall(nodes.literal_block)), "")
+            cells.append((container, target, *cell_names(source, target)))
 
     # Each name's last definition on the page gets the plain anchor: that is
     # the version the library keeps, and the one the API page links to.
     seen_later = set()
     for container, target, symbols, anchored in reversed(cells):
-        dotted = dotted_name(target)
-        ids = []
-        for symbol in anchored:
-            key = anchor(dotted, symbol)
-            if key in seen_later:
-                continue
-            seen_later.add(key)
-            ids.append(key)
-        label = f"code/{target}"
-        if symbols:
-            label += " · " + ", ".join(symbols)
+        keys = dict.fromkeys(anchor(dotted_name(target), symbol) for symbol in anchored)
+        ids = [key for key in keys if key not in seen_later]
+        seen_later.update(ids)
+        label = f"code/{target}" + (" · " + ", ".join(symbols) if symbols else "")
         caption = nodes.paragraph("", "", classes=["tangle-caption"], ids=ids)
         caption += nodes.literal(label, label)
-        source_box = next(
-            (c for c in container.children if c.get("nb_element") == "cell_code_source"), None
-        )
-        if source_box is not None:
-            source_box.insert(0, caption)
-        else:
-            container.insert(0, caption)
+        boxes = (c for c in container.children if c.get("nb_element") == "cell_code_source")
+        next(boxes, container).insert(0, caption)
 
 
 def provenance(root):
