@@ -76,11 +76,10 @@ def _tangle(changes, force):
     for change in changes:
         if change.kind == STRAY:
             print(f"warning: {change.describe()}; left alone", file=sys.stderr)
-    done = apply(changes, force=force)
-    for change in done:
-        verb = "deleted" if change.new is None else "wrote"
-        print(f"{verb} {change.rel} ({change.kind})")
-    if not done:
+        else:
+            apply(change)
+            print(f"{'deleted' if change.new is None else 'wrote'} {change.rel} ({change.kind})")
+    if all(c.kind == STRAY for c in changes):
         print("code/ is already in sync with the chapters")
     return 0
 

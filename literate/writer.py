@@ -137,18 +137,12 @@ def write_atomic(path, text):
         raise
 
 
-def apply(changes, force=False):
-    """Write and delete what ``changes`` say. Returns the changes acted on."""
-    done = []
-    for change in changes:
-        if change.kind == STRAY or (change.kind in REFUSED and not force):
-            continue
-        if change.new is None:
-            change.path.unlink()
-        else:
-            write_atomic(change.path, change.new)
-        done.append(change)
-    return done
+def apply(change):
+    """Write or delete the file, as ``change`` says."""
+    if change.new is None:
+        change.path.unlink()
+    else:
+        write_atomic(change.path, change.new)
 
 
 # What to do about a refusal, printed once per kind.
