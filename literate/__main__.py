@@ -12,7 +12,7 @@ import sys
 
 from literate.errors import LiterateError
 from literate.parser import find_root
-from literate.writer import HAND_EDITED, REFUSED, STRAY, UNMANAGED, apply, hint_for, plan
+from literate.writer import HINTS, REFUSED, STRAY, apply, plan
 
 
 def main(argv=None):
@@ -69,18 +69,17 @@ def _tangle(changes, force):
         for change in refused:
             print(f"refused: {change.describe()}", file=sys.stderr)
             sys.stdout.write(change.diff())
-        for kind in (HAND_EDITED, UNMANAGED):
+        for kind, hint in HINTS.items():
             if any(c.kind == kind for c in refused):
-                print(hint_for(kind), file=sys.stderr)
+                print(hint, file=sys.stderr)
         return 1
     for change in changes:
         if change.kind == STRAY:
             print(f"warning: {change.describe()}; left alone", file=sys.stderr)
-    done = apply(changes, force=force)
-    for change in done:
-        verb = "deleted" if change.new is None else "wrote"
-        print(f"{verb} {change.rel} ({change.kind})")
-    if not done:
+        else:
+            apply(change)
+            print(f"{'deleted' if change.new is None else 'wrote'} {change.rel} ({change.kind})")
+    if all(c.kind == STRAY for c in changes):
         print("code/ is already in sync with the chapters")
     return 0
 

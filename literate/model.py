@@ -15,20 +15,15 @@ import keyword
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PureWindowsPath
 
 from literate.errors import LiterateError
 from literate.parser import Cell
 
 _KIND = {
-    ast.Expr: "an expression", ast.For: "a for loop", ast.AsyncFor: "a for loop",
-    ast.While: "a while loop", ast.If: "an if statement", ast.With: "a with statement",
-    ast.AsyncWith: "a with statement", ast.Try: "a try statement", ast.Raise: "a raise statement",
-    ast.Assert: "an assert statement", ast.Delete: "a del statement",
-    ast.Return: "a return outside a function", ast.Global: "a global statement",
-    ast.Nonlocal: "a nonlocal statement", ast.Pass: "a pass statement",
-    ast.Break: "a break statement", ast.Continue: "a continue statement",
-    ast.Match: "a match statement",
+    "Expr": "an expression", "For": "a for loop", "AsyncFor": "a for loop", "While": "a while loop",
+    "If": "an if statement", "Assert": "an assert statement", "Delete": "a del statement",
+    "Return": "a return outside a function", "AsyncWith": "a with statement",
 }  # fmt: skip
 _FUNCTION, _ITEM = (ast.FunctionDef, ast.AsyncFunctionDef), (ast.Attribute, ast.Subscript)
 
@@ -66,6 +61,13 @@ class Statement:
     def symbol(self):  # as a caption shows it
         return f"{self.owner}.{self.name}" if self.owner else self.name
 
+    @property
+    def key(self):
+        """A later statement with the same key replaces this one in place (None: never)."""
+        if self.kind == "assign":
+            return frozenset(self.names)
+        return self.name if self.kind in ("def", "class", "member") else None
+
 
 @dataclass
 class TangledCell:
@@ -75,7 +77,7 @@ class TangledCell:
 
     @property
     def is_test(self):
-        return is_test_target(self.target)
+        return self.target.split("/", 1)[0] == "tests"
 
     @cached_property
     def statements(self):
@@ -94,10 +96,6 @@ class TangledCell:
         return symbols + [m for m in methods if m not in symbols]
 
 
-def is_test_target(target):
-    return target.split("/", 1)[0] == "tests"
-
-
 def tangled_cells(chapter):
     """A :class:`TangledCell` for every cell of ``chapter`` that opts in with ``:tangle:``."""
     default = chapter.front_matter.get("tangle")
@@ -105,7 +103,7 @@ def tangled_cells(chapter):
         if "tangle" not in cell.options:
             continue
         target = cell.tangle
-        origin = Origin(cell.chapter, cell.option_lines.get("tangle", cell.fence_line))
+        origin = Origin(cell.chapter, cell.tangle_line)
         if target is None or target is True:
             if default is None:
                 raise origin.error(
@@ -126,9 +124,9 @@ def validate_target(target, origin):
     target = target.strip()
     if "\\" in target:
         raise origin.error(f"tangle target {target!r} contains a backslash; use / between folders")
-    if PureWindowsPath(target).drive or re.match(r"^[A-Za-z]:", target):
+    if PureWindowsPath(target).drive:
         raise origin.error(f"tangle target {target!r} names a drive; give a path relative to code/")
-    if target.startswith("/") or PurePosixPath(target).is_absolute():
+    if target.startswith("/"):
         raise origin.error(f"tangle target {target!r} is absolute; give a path relative to code/")
     parts = target.split("/")
     if any(part in ("", ".", "..") for part in parts):
@@ -197,7 +195,9 @@ def analyse(source, origin_of):
         elif _is_docstring(node):
             statements.append(Statement("doc", None, text(numbers), origin))
         else:
-            kind = _KIND.get(type(node), f"a {type(node).__name__} statement")
+            name = type(node).__name__  # the others by their keyword: "a try statement"
+            word = name.lower() if name.lower() in keyword.kwlist + keyword.softkwlist else name
+            kind = _KIND.get(name, f"a {word} statement")
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 kind = "a function call"
             raise origin.error(
@@ -229,12 +229,10 @@ def _first_line(node):
 
 
 def _trim(lines):
+    """``lines`` without the blank lines at either end."""
     lines = list(lines)
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return lines
+    kept = [index for index, line in enumerate(lines) if line.strip()]
+    return lines[kept[0] : kept[-1] + 1] if kept else []
 
 
 def _is_docstring(node):

@@ -30,7 +30,7 @@ class Cell:
     fence_line: int  # 1-based line of the opening fence
     source: str
     options: dict = field(default_factory=dict, hash=False, compare=False)
-    option_lines: dict = field(default_factory=dict, hash=False, compare=False)
+    tangle_line: int = 0  # 1-based line of the `:tangle:` option (else the fence's)
 
     @property
     def tangle(self):
@@ -93,7 +93,7 @@ def toc_chapters(root):
 
 
 _AT_LINE = re.compile(r"at line (\d+)")
-_OPTION = re.compile(r"^\s*:?([A-Za-z_][\w-]*):")
+_TANGLE_OPTION = re.compile(r"^\s*:?tangle:")
 
 
 def read_chapter(root, rel_path):
@@ -136,11 +136,9 @@ def parse_chapter(text, rel_path="<chapter>"):
         if cell.cell_type != "code":
             continue
         line = _body_line(lines, start - 1, cell.source)
-        option_lines = {}
-        for number in range(start + 1, line):
-            if match := _OPTION.match(lines[number - 1]):
-                option_lines.setdefault(match.group(1), number)
-        cells.append(Cell(rel_path, line, start, cell.source, dict(cell.metadata), option_lines))
+        options = range(start + 1, line)
+        tangle_line = next((n for n in options if _TANGLE_OPTION.match(lines[n - 1])), start)
+        cells.append(Cell(rel_path, line, start, cell.source, dict(cell.metadata), tangle_line))
     return Chapter(path=rel_path, front_matter=front, cells=tuple(cells))
 
 

@@ -15,10 +15,10 @@ from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 
-from literate.assemble import dotted_name
+from literate.assemble import assemble, dotted_name
 from literate.errors import LiterateError
 from literate.model import Origin, TangledCell
-from literate.parser import Cell
+from literate.parser import Cell, read_book
 
 STATIC = Path(__file__).parent / "static"
 
@@ -47,67 +47,57 @@ def add_captions(app, doctree):
     default = (app.env.metadata.get(app.env.docname) or {}).get("tangle")
     cells = []
     for container in doctree.findall(nodes.container):
-        if container.get("nb_element") != "cell_code":
-            continue
         metadata = container.get("cell_metadata") or {}
-        if "tangle" not in metadata:
+        if container.get("nb_element") != "cell_code" or "tangle" not in metadata:
             continue
         target = metadata.get("tangle") or default
-        if not isinstance(target, str):
-            continue
-        source = ""
-        for block in container.findall(nodes.literal_block):
-            source = block.astext()
-            break
-        cells.append((container, target, *cell_names(source, target)))
+        if isinstance(target, str):
+            source = next((block.astext() for block in container.findall(nodes.literal_block)), "")
+            cells.append((container, target, *cell_names(source, target)))
 
     # Each name's last definition on the page gets the plain anchor: that is
     # the version the library keeps, and the one the API page links to.
     seen_later = set()
     for container, target, symbols, anchored in reversed(cells):
-        dotted = dotted_name(target)
-        ids = []
-        for symbol in anchored:
-            key = anchor(dotted, symbol)
-            if key in seen_later:
-                continue
-            seen_later.add(key)
-            ids.append(key)
-        label = f"code/{target}"
-        if symbols:
-            label += " · " + ", ".join(symbols)
+        keys = dict.fromkeys(anchor(dotted_name(target), symbol) for symbol in anchored)
+        ids = [key for key in keys if key not in seen_later]
+        seen_later.update(ids)
+        label = f"code/{target}" + (" · " + ", ".join(symbols) if symbols else "")
         caption = nodes.paragraph("", "", classes=["tangle-caption"], ids=ids)
         caption += nodes.literal(label, label)
-        source_box = next(
-            (c for c in container.children if c.get("nb_element") == "cell_code_source"), None
-        )
-        if source_box is not None:
-            source_box.insert(0, caption)
-        else:
-            container.insert(0, caption)
+        boxes = (c for c in container.children if c.get("nb_element") == "cell_code_source")
+        next(boxes, container).insert(0, caption)
+
+
+def provenance(root):
+    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)} for the library.
+
+    The origin is the cell whose version the library keeps (the last one to
+    define or replace the name).
+    """
+    found = {}
+    for module in assemble(read_book(root)).values():
+        definitions = [] if module.is_test else [i for i in module.items if i.kind in ("def", "class")]
+        for item in definitions:
+            methods = [(f"{item.name}.{m.name}", m.origin) for m in item.members or [] if m.name]
+            for symbol, origin in [(item.name, item.origin), *methods]:
+                found[f"{module.dotted}.{symbol}"] = (origin, module.dotted, symbol)
+    return found
 
 
 def _provenance(app):
-    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)}, computed once a build.
+    """:func:`provenance`, computed once a build.
 
     Kept on the application, not on the environment: Sphinx pickles the
     environment between builds, and a cache there would miss what chapters
     added since (autodoc re-reads the API page when a module changes).
     """
-    cache = getattr(app, "_literate_provenance", None)
-    if cache is None:
-        from literate.tangle import build
-
+    if not hasattr(app, "_literate_provenance"):
         try:
-            book = build(app.confdir)
+            app._literate_provenance = provenance(app.confdir)
         except LiterateError as error:
             raise RuntimeError(str(error)) from None
-        cache = {
-            f"{module}.{symbol}": (origin, module, symbol)
-            for (module, symbol), origin in book.provenance().items()
-        }
-        app._literate_provenance = cache
-    return cache
+    return app._literate_provenance
 
 
 def add_provenance(app, what, name, obj, options, lines):

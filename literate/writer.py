@@ -14,9 +14,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from literate.assemble import split_header
-from literate.parser import CODE_DIR
-from literate.tangle import REPLAY_CALL, build
+from literate.assemble import assemble, split_header
+from literate.parser import CODE_DIR, read_book
+from literate.replay import REPLAY_CALL, find_replays
 
 # What happens to a file, and whether it is drift / a refusal.
 CREATE, UPDATE, DELETE, STATE = "missing", "stale", "orphaned", "replay state"
@@ -57,7 +57,9 @@ class Change:
 def plan(root):
     """All differences between disk and the chapters, as a list of :class:`Change`."""
     root = Path(root)
-    book = build(root)
+    chapters = read_book(root)
+    modules = assemble(chapters)
+    replays = find_replays(chapters)
     code = root / CODE_DIR
     changes = []
 
@@ -71,52 +73,39 @@ def plan(root):
             kind = fresh if header and header[0] == header[1] else HAND_EDITED if header else generated
             changes.append(Change(kind, path, rel, old, old if kind == STRAY else new))
 
-    for target, text in book.outputs.items():
-        _confine(code / target, code.resolve(), book.origins[target], target)
-        change(code / target, f"{CODE_DIR}/{target}", text, UPDATE, UNMANAGED)
-    wanted = {code / target for target in book.outputs}
+    for target, module in sorted(modules.items()):
+        _confine(code / target, code.resolve(), module.origin, target)
+        change(code / target, f"{CODE_DIR}/{target}", module.render(root), UPDATE, UNMANAGED)
+    wanted = {code / target for target in modules}
     for path in sorted(_python_files(code)):
         if path not in wanted:
             change(path, path.relative_to(root).as_posix(), None, DELETE, STRAY)
 
-    for replay in book.replays:
+    for replay in replays:
         if replay.current != replay.expected:
             path = root / replay.chapter
             old = path.read_text(encoding="utf-8")
-            new = _set_state(old, replay)
-            if new != old:
-                changes.append(Change(STATE, path, f"{replay.chapter}:{replay.line}", old, new))
+            # The call is the first one from the start of its line on.
+            start = sum(len(line) + 1 for line in old.split("\n")[: replay.line - 1])
+            match = REPLAY_CALL.search(old, start)
+            call = f'replay(globals(), "{replay.chapter}", state="{replay.expected}")'
+            new = old[: match.start()] + call + old[match.end() :]
+            changes.append(Change(STATE, path, f"{replay.chapter}:{replay.line}", old, new))
     return changes
 
 
-def _set_state(text, replay):
-    lines = text.split("\n")
-    index = replay.line - 1
-    for i in range(index, min(index + 20, len(lines))):
-        match = REPLAY_CALL.search(lines[i])
-        if match:
-            call = f'replay(globals(), "{replay.chapter}", state="{replay.expected}")'
-            lines[i] = lines[i][: match.start()] + call + lines[i][match.end() :]
-            return "\n".join(lines)
-    return text
-
-
 def _confine(path, code_real, origin, target):
-    """Refuse a target that would land outside code/ through a symbolic link."""
-    for parent in [path, *path.parents]:
-        if parent.is_symlink():
-            resolved = parent.resolve()
-            if parent == path:
-                raise origin.error(f"tangle target {target!r} is a symbolic link; refusing to write")
-            if not resolved.is_relative_to(code_real):
-                raise origin.error(
-                    f"tangle target {target!r} would be written outside code/: "
-                    f"{parent.name} is a link to {resolved}"
-                )
+    """Refuse a target that is a symbolic link or would land outside code/ through one."""
+    if path.is_symlink():
+        raise origin.error(f"tangle target {target!r} is a symbolic link; refusing to write")
+    for parent in path.parents:  # the folders from the target's up to code/
         if parent.resolve() == code_real:
             break
-    if not path.parent.resolve().is_relative_to(code_real):
-        raise origin.error(f"tangle target {target!r} would be written outside code/")
+        if parent.is_symlink() and not parent.resolve().is_relative_to(code_real):
+            raise origin.error(
+                f"tangle target {target!r} would be written outside code/: "
+                f"{parent.name} is a link to {parent.resolve()}"
+            )
 
 
 def _read(path):
@@ -141,43 +130,26 @@ def write_atomic(path, text):
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def apply(changes, force=False):
-    """Write and delete what ``changes`` say. Returns the changes acted on."""
-    done = []
-    for change in changes:
-        if change.kind == STRAY or (change.kind in REFUSED and not force):
-            continue
-        if change.new is None:
-            change.path.unlink()
-        else:
-            write_atomic(change.path, change.new)
-        done.append(change)
-    return done
+def apply(change):
+    """Write or delete the file, as ``change`` says."""
+    if change.new is None:
+        change.path.unlink()
+    else:
+        write_atomic(change.path, change.new)
 
 
-_RECOVER = (
-    "Nothing was written. To keep the edit, copy it into the chapter that makes the file "
-    "(named in its header) and run `make tangle` again; to throw it away, run "
-    "`python -m literate tangle --force`."
-)
-
-
-def hint_for(kind):
-    if kind == HAND_EDITED:
-        return _RECOVER
-    if kind == UNMANAGED:
-        return (
-            "Nothing was written. Move that file out of the way (or rename the target) and run "
-            "`make tangle` again; `python -m literate tangle --force` overwrites it."
-        )
-    return ""
+# What to do about a refusal, printed once per kind.
+HINTS = {
+    HAND_EDITED: "Nothing was written. To keep the edit, copy it into the chapter that makes the "
+    "file (named in its header) and run `make tangle` again; to throw it away, run "
+    "`python -m literate tangle --force`.",
+    UNMANAGED: "Nothing was written. Move that file out of the way (or rename the target) and run "
+    "`make tangle` again; `python -m literate tangle --force` overwrites it.",
+}

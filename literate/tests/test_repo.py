@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from literate.parser import read_book
-from literate.tangle import REPLAY_CALL
+from literate.replay import REPLAY_CALL
 from literate.writer import plan
 
 ROOT = Path(__file__).resolve().parents[2]
