@@ -242,6 +242,16 @@ def _resolve_imports(modules):
                 )
             module.import_from(sources[0], name, origin)
             bound.add(name)
+    # The chapters run in one namespace: a name two modules define would
+    # silently replace the other in every later chapter's kernel.
+    for name, sources in offers.items():
+        if len(sources) > 1:
+            where = ", ".join(m.target for m in sources)
+            origin = next(i.origin for i in sources[-1].items if name in (i.name, *i.names))
+            raise origin.error(
+                f"name '{name}' is defined in several tangled modules ({where}); the "
+                "chapters share one namespace, so one would replace the other: rename one"
+            )
 
 
 # -- text helpers ----------------------------------------------------------------

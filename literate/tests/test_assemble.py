@@ -294,6 +294,20 @@ def test_add_to_class_into_a_class_of_another_file_is_refused(book, capsys):
     assert "tangle this cell into the file that defines it" in capsys.readouterr().err
 
 
+def test_a_name_two_modules_define_is_refused_even_if_unused(book, capsys):
+    # The chapters share one kernel: nn's _check would be replaced by tensor's.
+    book.chapter(
+        "intro",
+        cell("def _check(x):\n    return x", "pkg/nn.py"),
+        cell("def _check(x):\n    return None", "pkg/tensor.py"),
+    )
+    assert book.run("tangle") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("book/intro.md:") and err.count("\n") == 1
+    assert "name '_check' is defined in several tangled modules" in err
+    assert "pkg/nn.py, pkg/tensor.py" in err
+
+
 def test_front_matter_sets_a_default_target(book, capsys):
     book.chapter(
         "intro",
