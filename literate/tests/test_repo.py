@@ -51,3 +51,12 @@ def test_the_distribution_holds_scratchgrad_only():
     assert tool["project"]["name"] == "literate"
     requirements = (ROOT / "requirements.txt").read_text().splitlines()
     assert "-e ./literate" in requirements and "-e ." in requirements
+
+
+def test_the_scalar_library_reads_in_800_lines():
+    # Issue 9's budget: the modules of chapters 1-7 (tensor.py, chapter 8, apart).
+    names = ["_checks", "calculus", "data", "engine", "nn", "optim", "viz"]
+    lines = sum(
+        len((ROOT / "code" / "scratchgrad" / f"{n}.py").read_text().splitlines()) for n in names
+    )
+    assert lines <= 800, f"{lines} lines"
