@@ -1,11 +1,6 @@
-"""One model of a tangled cell, worked out once and read by everything else.
-
-:func:`tangled_cells` gives, for a chapter, every cell that opts in with
-``:tangle:`` as a :class:`TangledCell`: its target, its origin and its
-:attr:`~TangledCell.statements`, each with the names it defines, the class an
-``@add_to_class`` method goes to and the imports it makes.  The tangler
-(:mod:`literate.assemble`), the replay, the Sphinx captions and provenance
-links and the browser test all read this model.
+"""One model of a tangled cell, worked out once: its target, its origin and its statements
+(what each defines, the class an ``@add_to_class`` method goes to, the imports).  The tangler,
+the replay, the Sphinx captions and the browser test all read it.
 """
 
 from __future__ import annotations
@@ -99,18 +94,14 @@ class TangledCell:
 def tangled_cells(chapter):
     """A :class:`TangledCell` for every cell of ``chapter`` that opts in with ``:tangle:``."""
     default = chapter.front_matter.get("tangle")
-    for cell in chapter.cells:
-        if "tangle" not in cell.options:
-            continue
-        target = cell.tangle
+    for cell in (cell for cell in chapter.cells if "tangle" in cell.options):
         origin = Origin(cell.chapter, cell.tangle_line)
-        if target is None or target is True:
-            if default is None:
-                raise origin.error(
-                    "`:tangle:` has no file and the front matter sets no default "
-                    "(add `tangle: scratchgrad/<module>.py` to the front matter or to the cell)"
-                )
-            target = default
+        target = default if cell.tangle is None or cell.tangle is True else cell.tangle
+        if target is None:
+            raise origin.error(
+                "`:tangle:` has no file and the front matter sets no default "
+                "(add `tangle: scratchgrad/<module>.py` to the front matter or to the cell)"
+            )
         yield TangledCell(validate_target(target, origin), cell, origin)
 
 
@@ -122,19 +113,16 @@ def validate_target(target, origin):
             f"(got {target!r})"
         )
     target = target.strip()
-    if "\\" in target:
-        raise origin.error(f"tangle target {target!r} contains a backslash; use / between folders")
-    if PureWindowsPath(target).drive:
-        raise origin.error(f"tangle target {target!r} names a drive; give a path relative to code/")
-    if target.startswith("/"):
-        raise origin.error(f"tangle target {target!r} is absolute; give a path relative to code/")
     parts = target.split("/")
-    if any(part in ("", ".", "..") for part in parts):
-        raise origin.error(
-            f"tangle target {target!r} must stay inside code/ (no '..', '.' or empty folder names)"
-        )
-    if not parts[-1].endswith(".py"):
-        raise origin.error(f"tangle target {target!r} must be a Python file ending in .py")
+    problems = {
+        "contains a backslash; use / between folders": "\\" in target,
+        "names a drive; give a path relative to code/": PureWindowsPath(target).drive,
+        "is absolute; give a path relative to code/": target.startswith("/"),
+        "must stay inside code/ (no '..', '.' or empty folder names)": {"", ".", ".."} & {*parts},
+        "must be a Python file ending in .py": not target.endswith(".py"),
+    }
+    for problem in (problem for problem, found in problems.items() if found):
+        raise origin.error(f"tangle target {target!r} {problem}")
     for part in parts[:-1] + [parts[-1][:-3]]:
         if not part.isidentifier() or keyword.iskeyword(part):
             raise origin.error(
@@ -147,9 +135,8 @@ def validate_target(target, origin):
 def analyse(source, origin_of):
     """The :class:`Statement` list of a tangled cell, or a LiterateError naming the line.
 
-    ``origin_of(lineno)`` maps a 1-based line of ``source`` to an :class:`Origin`.
-    Comments above an import go with the next statement.
-    """
+    ``origin_of(lineno)`` maps a line of ``source`` to an :class:`Origin`.  Comments above an
+    import go with the next statement."""
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
@@ -217,11 +204,8 @@ def _imports(node, origin):
         raise origin.error("no relative imports in tangled cells; the tangler writes those")
     module = getattr(node, "module", None)  # None: `import x`
     line = f"from {module} import " if module else "import "
-    return tuple(
-        (line + a.name + (f" as {a.asname}" if a.asname else ""),
-         a.asname or (a.name if module else a.name.split(".")[0]), module or a.name)
-        for a in node.names
-    )
+    bound = [(a.asname or a.name).split(".")[0] for a in node.names]
+    return tuple((line + ast.unparse(a), b, module or a.name) for a, b in zip(node.names, bound))
 
 
 def _first_line(node):
@@ -236,9 +220,7 @@ def _trim(lines):
 
 
 def _is_docstring(node):
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(
-        node.value.value, str
-    )
+    return isinstance(node, ast.Expr) and isinstance(getattr(node.value, "value", None), str)
 
 
 def _add_to_class_target(node, origin_of):
