@@ -92,15 +92,6 @@ class Module:
             used += [(name, at) for text, at in parts for name in sorted(refs & _names_in(text))]
         return used
 
-    def import_from(self, source, name):
-        """Import ``name`` from the tangled module ``source``: relative within one folder."""
-        here, there = PurePosixPath(self.target).parent, PurePosixPath(source.target)
-        if not self.is_test and there.parent == here:
-            module = "." + ("" if there.stem == "__init__" else there.stem)
-        else:
-            module = source.dotted
-        self.imports[f"from {module} import {name}"] = name
-
     def render(self, root):
         """The file's text: header, docstring, imports (ordered by ruff), definitions."""
         items = list(self.items)
@@ -169,8 +160,8 @@ def split_header(text):
     if not text.startswith(MARKER):
         return None
     match = _HASH_LINE.search(text)
-    if match is None:
-        return ("", "")
+    if match is None:  # the hash line was edited away: an edit by hand
+        return "", body_hash(text)
     return match.group(1), body_hash(text[: match.start()] + text[match.end() + 1 :])
 
 
@@ -208,7 +199,13 @@ def _resolve_imports(modules):
                     f"name '{name}' is defined in several tangled modules ({where}); "
                     "rename one so the import is unambiguous"
                 )
-            module.import_from(sources[0], name)
+            # Relative within one folder of the package, absolute from tests/.
+            here, there = PurePosixPath(module.target).parent, PurePosixPath(sources[0].target)
+            if not module.is_test and there.parent == here:
+                source = "." + ("" if there.stem == "__init__" else there.stem)
+            else:
+                source = sources[0].dotted
+            module.imports[f"from {source} import {name}"] = name
             bound.add(name)
     # The chapters run in one namespace: a name two modules define would
     # silently replace the other in every later chapter's kernel.

@@ -15,10 +15,12 @@ from pathlib import PureWindowsPath
 from literate.errors import LiterateError
 from literate.parser import Cell
 
+# What a refused statement is called; the others by their keyword ("a try statement").
 _KIND = {
     "Expr": "an expression", "For": "a for loop", "AsyncFor": "a for loop", "While": "a while loop",
     "If": "an if statement", "Assert": "an assert statement", "Delete": "a del statement",
     "Return": "a return outside a function", "AsyncWith": "a with statement",
+    "TryStar": "a TryStar statement", "TypeAlias": "a TypeAlias statement",
 }  # fmt: skip
 _FUNCTION, _ITEM = (ast.FunctionDef, ast.AsyncFunctionDef), (ast.Attribute, ast.Subscript)
 
@@ -182,9 +184,8 @@ def analyse(source, origin_of):
         elif _is_docstring(node):
             statements.append(Statement("doc", None, text(numbers), origin))
         else:
-            name = type(node).__name__  # the others by their keyword: "a try statement"
-            word = name.lower() if name.lower() in keyword.kwlist + keyword.softkwlist else name
-            kind = _KIND.get(name, f"a {word} statement")
+            name = type(node).__name__
+            kind = _KIND.get(name, f"a {name.lower()} statement")
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 kind = "a function call"
             raise origin.error(

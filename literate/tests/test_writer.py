@@ -92,6 +92,19 @@ def test_tangle_writes_only_what_changed(book, capsys):
     assert leftovers == []
 
 
+def test_a_hand_edit_of_the_hash_line_itself_is_refused_too(book, capsys):
+    path = book.chapter("intro", ENGINE)
+    assert book.run("tangle") == 0
+    target = book.root / "code/pkg/engine.py"
+    edited = "".join(line for line in target.read_text().splitlines(True) if "sha256" not in line)
+    target.write_text(edited)
+    path.write_text(path.read_text().replace("self.data = data", "self.data = 2 * data"))
+    capsys.readouterr()
+    assert book.run("tangle") == 1
+    assert target.read_text() == edited
+    assert "edited by hand" in capsys.readouterr().err
+
+
 def test_a_hand_edit_is_refused_kept_and_shown_and_force_overrides(book, capsys):
     path = book.chapter("intro", ENGINE)
     assert book.run("tangle") == 0
