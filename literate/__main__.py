@@ -1,11 +1,6 @@
-"""Command line: ``python -m literate {tangle,check}``.
-
-Exit status: 0 all is well; 1 ``code/`` differs from the chapters (check) or
-the tangler refused to overwrite something (tangle); 2 a chapter is wrong,
-reported on one line as ``book/file.md:LINE: what is wrong``.
+"""``python -m literate {tangle,check}``; exit status 0: all is well, 1: ``code/`` differs from
+the chapters (check) or something was refused (tangle), 2: a chapter is wrong (``file:LINE: ...``).
 """
-
-from __future__ import annotations
 
 import argparse
 import sys
@@ -16,10 +11,8 @@ from literate.writer import REFUSED, apply, plan
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m literate",
-        description="Tangle the book's chapters into code/, or check that code/ matches them.",
-    )
+    about = "Tangle the book's chapters into code/, or check that code/ matches them."
+    parser = argparse.ArgumentParser(prog="python -m literate", description=about)
     parser.add_argument("--root", help="the project folder (default: the one holding _toc.yml)")
     commands = parser.add_subparsers(dest="command", required=True)
     tangle = commands.add_parser("tangle", help="write code/ from the chapters")
@@ -42,8 +35,7 @@ def _check(changes):
     if not changes:
         print("code/ is in sync with the chapters")
         return 0
-    for change in changes:
-        print(f"drift: {change.describe()}", file=sys.stderr)
+    print(*(f"drift: {change.describe()}" for change in changes), sep="\n", file=sys.stderr)
     sys.stdout.write("".join(change.diff() for change in changes if change.kind != "stray"))
     count = f"{len(changes)} difference(s) between code/ and the chapters"
     print(f"{count}; run `make tangle` (never edit code/ by hand)", file=sys.stderr)

@@ -1,8 +1,4 @@
-"""``add_to_class``, which every chapter's kernel has (see book/making.md).
-
-The tangler moves each decorated function into its class's body instead, so
-the library never contains ``add_to_class`` and never monkeypatches.
-"""
+"""``add_to_class``, which every chapter's kernel has; book/making.md explains it."""
 
 
 def add_to_class(cls):

@@ -1,10 +1,4 @@
-"""Compare ``code/`` with what the chapters produce, and write it safely.
-
-Every run plans first and writes afterwards, so a refusal writes nothing at all.
-Writes are atomic and touch only files whose content changes.
-"""
-
-from __future__ import annotations
+"""Compare ``code/`` with the chapters; plan every change before writing any, atomically."""
 
 import difflib
 import os
@@ -47,9 +41,8 @@ class Change:
     def diff(self):
         old = (self.old or "").splitlines(keepends=True)
         new = (self.new or "").splitlines(keepends=True)
-        lines = difflib.unified_diff(
-            old, new, fromfile=f"{self.rel} (on disk)", tofile=f"{self.rel} (from the chapters)"
-        )
+        labels = f"{self.rel} (on disk)", f"{self.rel} (from the chapters)"
+        lines = difflib.unified_diff(old, new, *labels)
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
     def describe(self):
@@ -61,39 +54,41 @@ def plan(root):
     root = Path(root)
     chapters = read_book(root)
     modules = assemble(chapters)
-    replays = find_replays(chapters)
+    stale_replays = [r for r in find_replays(chapters) if r.current != r.expected]
     code = root / CODE_DIR
     changes = []
 
-    def change(path, rel, new, fresh, generated):
-        """A generated file's ``new`` text; ``fresh``: what to call it if not edited by hand."""
-        old = _read(path)
-        if old is None:
+    def change(path, rel, new, fresh, foreign):
+        """Note a difference from ``new``: ``fresh`` (as generated), ``foreign`` or edited."""
+        try:
+            old = path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
             changes.append(Change("missing", path, rel, None, new))
-        elif old != new:
+            return
+        except UnicodeDecodeError:
+            old = ""  # not text, so not generated
+        if old != new:
             header = split_header(old)  # (recorded hash, actual hash); None: not generated
-            edited = header and header[0] != header[1]
-            kind = generated if header is None else "hand-edited" if edited else fresh
+            kind = foreign if header is None else fresh if header[0] == header[1] else "hand-edited"
             changes.append(Change(kind, path, rel, old, old if kind == "stray" else new))
 
     for target, module in sorted(modules.items()):
         _confine(code, target, module.origin)
         change(code / target, f"{CODE_DIR}/{target}", module.render(root), "stale", "unmanaged")
-    wanted = {code / target for target in modules}
-    for path in sorted(set(_python_files(code)) - wanted):
-        change(path, path.relative_to(root).as_posix(), None, "orphaned", "stray")
+    for path in sorted(set(code.rglob("*.py")) - {code / target for target in modules}):
+        folders = path.relative_to(code).parts[:-1]
+        if not any(name.startswith(".") or name == "__pycache__" for name in folders):
+            change(path, path.relative_to(root).as_posix(), None, "orphaned", "stray")
 
-    for replay in replays:
-        if replay.current != replay.expected:
-            path = root / replay.chapter
-            old = path.read_text(encoding="utf-8")
-            # The call is the first one from the start of its line on.
-            start = sum(len(line) + 1 for line in old.split("\n")[: replay.line - 1])
-            match = REPLAY_CALL.search(old, start)
-            call = f'replay(globals(), "{replay.chapter}", state="{replay.expected}")'
-            new = old[: match.start()] + call + old[match.end() :]
-            rel = f"{replay.chapter}:{replay.line}"
-            changes.append(Change("replay state", path, rel, old, new))
+    for replay in stale_replays:
+        path = root / replay.chapter
+        old = path.read_text(encoding="utf-8")
+        # The call is the first one from the start of its line on.
+        start = sum(len(line) + 1 for line in old.split("\n")[: replay.line - 1])
+        match = REPLAY_CALL.search(old, start)
+        call = f'replay(globals(), "{replay.chapter}", state="{replay.expected}")'
+        new = old[: match.start()] + call + old[match.end() :]
+        changes.append(Change("replay state", path, f"{replay.chapter}:{replay.line}", old, new))
     return changes
 
 
@@ -108,23 +103,6 @@ def _confine(code, target, origin):
         if parent.is_symlink() and not parent.resolve().is_relative_to(code_real):
             link = f"{parent.name} is a link to {parent.resolve()}"
             raise origin.error(f"tangle target {target!r} would be written outside code/: {link}")
-
-
-def _read(path):
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return None
-    except UnicodeDecodeError:
-        return ""
-
-
-def _python_files(code):
-    """The .py files in ``code``, outside hidden folders and __pycache__."""
-    for path in code.rglob("*.py") if code.is_dir() else ():
-        folders = path.relative_to(code).parts[:-1]
-        if not any(name.startswith(".") or name == "__pycache__" for name in folders):
-            yield path
 
 
 def apply(change):
