@@ -1,4 +1,4 @@
-"""Compare ``code/`` with the chapters; plan every change before writing any, atomically."""
+"""Compare ``code/`` with the chapters; write nothing on a refusal, else each file atomically."""
 
 import difflib
 import os
@@ -73,7 +73,7 @@ def plan(root):
             changes.append(Change(kind, path, rel, old, old if kind == "stray" else new))
 
     for target, module in sorted(modules.items()):
-        _confine(code, target, module.origin)
+        _confine(code / target, code.resolve(), module.origin, target)
         change(code / target, f"{CODE_DIR}/{target}", module.render(root), "stale", "unmanaged")
     for path in sorted(set(code.rglob("*.py")) - {code / target for target in modules}):
         folders = path.relative_to(code).parts[:-1]
@@ -92,9 +92,8 @@ def plan(root):
     return changes
 
 
-def _confine(code, target, origin):
+def _confine(path, code_real, origin, target):
     """Refuse a target that is a symbolic link or would land outside code/ through one."""
-    path, code_real = code / target, code.resolve()
     if path.is_symlink():
         raise origin.error(f"tangle target {target!r} is a symbolic link; refusing to write")
     for parent in path.parents:  # the folders from the target's up to code/
