@@ -1,48 +1,33 @@
-"""Command line: ``python -m literate {tangle,check}``.
-
-Exit status: 0 all is well; 1 ``code/`` differs from the chapters (check) or
-the tangler refused to overwrite something (tangle); 2 a chapter is wrong,
-reported on one line as ``book/file.md:LINE: what is wrong``.
+"""``python -m literate {tangle,check}``; exit status 0: all is well, 1: ``code/`` differs from
+the chapters (check) or something was refused (tangle), 2: a chapter is wrong (``file:LINE: ...``).
 """
-
-from __future__ import annotations
 
 import argparse
 import sys
 
 from literate.errors import LiterateError
 from literate.parser import find_root
-from literate.writer import HINTS, REFUSED, STRAY, apply, plan
+from literate.writer import REFUSED, apply, plan
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m literate",
-        description="Tangle the book's chapters into code/, or check that code/ matches them.",
-    )
+    about = "Tangle the book's chapters into code/, or check that code/ matches them."
+    parser = argparse.ArgumentParser(prog="python -m literate", description=about)
     parser.add_argument("--root", help="the project folder (default: the one holding _toc.yml)")
     commands = parser.add_subparsers(dest="command", required=True)
     tangle = commands.add_parser("tangle", help="write code/ from the chapters")
-    tangle.add_argument(
-        "--force",
-        action="store_true",
-        help="overwrite files in code/ that were edited by hand or not generated",
-    )
+    force = "overwrite files in code/ that were edited by hand or not generated"
+    tangle.add_argument("--force", action="store_true", help=force)
     commands.add_parser("check", help="exit 1 with a diff when code/ differs from the chapters")
     args = parser.parse_args(argv)
-
     try:
-        root = find_root(args.root)
-        changes = plan(root)
-        if args.command == "check":
-            return _check(changes)
-        return _tangle(changes, args.force)
+        changes = plan(find_root(args.root))
+        return _tangle(changes, args.force) if args.command == "tangle" else _check(changes)
     except LiterateError as error:
         print(error, file=sys.stderr)
         return 2
     except OSError as error:
-        where = getattr(error, "filename", None) or "literate"
-        print(f"{where}: {error.strerror or error}", file=sys.stderr)
+        print(f"{error.filename or 'literate'}: {error.strerror or error}", file=sys.stderr)
         return 2
 
 
@@ -50,36 +35,30 @@ def _check(changes):
     if not changes:
         print("code/ is in sync with the chapters")
         return 0
-    for change in changes:
-        print(f"drift: {change.describe()}", file=sys.stderr)
-    for change in changes:
-        if change.kind != STRAY:
-            sys.stdout.write(change.diff())
-    print(
-        f"{len(changes)} difference(s) between code/ and the chapters; "
-        "run `make tangle` (never edit code/ by hand)",
-        file=sys.stderr,
-    )
+    print(*(f"drift: {change.describe()}" for change in changes), sep="\n", file=sys.stderr)
+    sys.stdout.write("".join(change.diff() for change in changes if change.kind != "stray"))
+    count = f"{len(changes)} difference(s) between code/ and the chapters"
+    print(f"{count}; run `make tangle` (never edit code/ by hand)", file=sys.stderr)
     return 1
 
 
 def _tangle(changes, force):
-    refused = [c for c in changes if c.kind in REFUSED]
+    refused = [change for change in changes if change.kind in REFUSED]
     if refused and not force:
         for change in refused:
             print(f"refused: {change.describe()}", file=sys.stderr)
             sys.stdout.write(change.diff())
-        for kind, hint in HINTS.items():
-            if any(c.kind == kind for c in refused):
+        for kind, hint in REFUSED.items():
+            if any(change.kind == kind for change in refused):
                 print(hint, file=sys.stderr)
         return 1
     for change in changes:
-        if change.kind == STRAY:
+        if change.kind == "stray":
             print(f"warning: {change.describe()}; left alone", file=sys.stderr)
         else:
             apply(change)
             print(f"{'deleted' if change.new is None else 'wrote'} {change.rel} ({change.kind})")
-    if all(c.kind == STRAY for c in changes):
+    if all(change.kind == "stray" for change in changes):
         print("code/ is already in sync with the chapters")
     return 0
 

@@ -2,11 +2,7 @@
 
 
 class LiterateError(Exception):
-    """A problem in the book, reported as ``path:line: message``.
-
-    ``path`` is shown relative to the project root (``book/03_value.md``);
-    ``line`` is 1-based.  The CLI prints ``str(error)`` on one line and exits 2.
-    """
+    """A problem in the book, shown on one line as ``book/03_value.md:41: message``."""
 
     def __init__(self, path, line, message):
         self.path = str(path)

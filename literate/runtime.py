@@ -1,20 +1,8 @@
-"""What every chapter's kernel has before its first cell: ``add_to_class``.
-
-The book grows a class across cells and chapters, the way *Dive into Deep
-Learning* does.  In a chapter, ``@add_to_class(Value)`` attaches the function
-below it to the class ``Value`` that already exists in the kernel.  When the
-chapters are tangled into ``code/``, the tangler moves that function into the
-body of ``class Value`` instead, so the library never contains
-``add_to_class`` and never monkeypatches.
-"""
+"""``add_to_class``, which every chapter's kernel has; book/making.md explains it."""
 
 
 def add_to_class(cls):
-    """Decorator: attach the decorated function to ``cls`` as a method.
-
-    Works for plain functions and for ``property``, ``staticmethod`` and
-    ``classmethod`` objects.  Returns the decorated object unchanged.
-    """
+    """Decorator: attach a function, property, staticmethod or classmethod to ``cls``."""
     if not isinstance(cls, type):
         raise TypeError(f"add_to_class() needs a class, got {type(cls).__name__} {cls!r}")
 
