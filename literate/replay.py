@@ -1,23 +1,15 @@
 """Give a chapter's kernel the program state the earlier chapters built.
 
-Each chapter starts with a hidden cell::
-
-    from literate.replay import replay
-    replay(globals(), "book/04_backprop.md", state="…")
-
-which executes, in that kernel, the library cells (``:tangle:`` cells not
-under ``tests/``) of every chapter listed before it in ``_toc.yml``, read with
-the same parser the tangler uses.  So a class has exactly the methods the
-reader has seen so far.  ``state`` is a fingerprint of those cells, written
-by ``make tangle`` (:func:`find_replays`): it changes whenever they do, so
-Jupyter Book's execution cache re-runs the chapter, and a mismatch means the
-chapters changed since the last tangle.
+Each chapter's first cell calls :func:`replay`, which executes the library
+cells of the chapters before it; book/making.md ("replay") explains why, and
+what the ``state=`` fingerprint that ``make tangle`` writes is for.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,13 +45,11 @@ def find_replays(chapters):
             if match is None:
                 continue
             line = cell.line + cell.source[: match.start()].count("\n")
-            if match.group("chapter") != chapter.path:
-                raise LiterateError(
-                    chapter.path,
-                    line,
-                    f'the replay cell names "{match.group("chapter")}"; it must name its own '
-                    f'chapter: replay(globals(), "{chapter.path}")',
-                )
+            named = match.group("chapter")
+            if named != chapter.path:
+                own_call = f'replay(globals(), "{chapter.path}")'
+                message = f'the replay cell names "{named}"; it must name its own chapter: {own_call}'
+                raise LiterateError(chapter.path, line, message)
             expected = state_fingerprint(replayed_cells(chapters, chapter.path))
             replays.append(ReplayCell(chapter.path, line, match.group("state"), expected))
     return replays
@@ -89,16 +79,9 @@ def _project_root():
 
 
 def _one_line_errors():
-    """In IPython, show an exception as its last line: ``TypeError: message``.
-
-    The chapters show errors for their message; a full traceback would list
-    the library's internals (and the chapter lines around them) instead.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    """In IPython, show an exception as its last line only (see CONTRIBUTING.md)."""
+    ipython = sys.modules.get("IPython")  # imported wherever an IPython shell runs
+    shell = ipython.get_ipython() if ipython else None
     if shell is not None:
         shell.InteractiveTB.set_mode(mode="Minimal")
 
