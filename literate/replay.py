@@ -67,23 +67,13 @@ def replayed_cells(chapters, upto):
 
 def state_fingerprint(cells):
     """A short hash of the cells a chapter replays: changes when any of them does."""
-    digest = hashlib.sha256()
-    for cell in cells:
-        digest.update(f"{cell.chapter}\0{cell.source}\0".encode())
-    return digest.hexdigest()[:16]
+    text = "".join(f"{cell.chapter}\0{cell.source}\0" for cell in cells)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _project_root():
     here = Path(__file__).resolve().parent.parent
     return here if (here / "_toc.yml").is_file() else find_root()
-
-
-def _one_line_errors():
-    """In IPython, show an exception as its last line only (see CONTRIBUTING.md)."""
-    ipython = sys.modules.get("IPython")  # imported wherever an IPython shell runs
-    shell = ipython.get_ipython() if ipython else None
-    if shell is not None:
-        shell.InteractiveTB.set_mode(mode="Minimal")
 
 
 def replay(namespace, chapter, state=None, root=None):
@@ -96,7 +86,11 @@ def replay(namespace, chapter, state=None, root=None):
             "run `make tangle` (or `python -m literate tangle`) and re-run the notebook"
         )
     namespace.setdefault("add_to_class", add_to_class)
-    _one_line_errors()
+    # In IPython, show an exception as its last line only (see CONTRIBUTING.md).
+    ipython = sys.modules.get("IPython")  # imported wherever an IPython shell runs
+    shell = ipython.get_ipython() if ipython else None
+    if shell is not None:
+        shell.InteractiveTB.set_mode(mode="Minimal")
     for cell in cells:
         # Pad with newlines so tracebacks show the line numbers of the chapter.
         source = "\n" * (cell.line - 1) + cell.source
