@@ -1,8 +1,6 @@
-"""Read the book: the chapters in ``_toc.yml`` order and their code cells.
-
-Chapters are read with myst-nb's reader, the one Jupyter Book executes, so the
-tangler sees exactly the cells the book runs.  Every problem becomes a one-line
-:class:`~literate.errors.LiterateError` naming the file and line.
+"""Read the book: the chapters in ``_toc.yml`` order and their code cells, with
+myst-nb's reader, the one Jupyter Book executes, so the tangler sees exactly the cells
+the book runs.  Every problem becomes a one-line LiterateError naming file and line.
 """
 
 from __future__ import annotations

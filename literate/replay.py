@@ -1,8 +1,5 @@
-"""Give a chapter's kernel the program state the earlier chapters built.
-
-Each chapter's first cell calls :func:`replay`, which executes the library
-cells of the chapters before it; book/making.md ("replay") explains why, and
-what the ``state=`` fingerprint that ``make tangle`` writes is for.
+"""Give a chapter's kernel the program state the earlier chapters built: its
+first cell calls :func:`replay` (book/making.md, "Each chapter continues the last").
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""Sphinx extension: tell the reader where every tangled snippet goes.
-
-Every ``:tangle:`` cell gets a caption above its source, such as
-``code/scratchgrad/engine.py · Value.__mul__``, and an anchor per name it
-defines (``#tangle-scratchgrad.engine.Value.__mul__``); the API reference
-links each class and function back to the cell whose version the library keeps.
+"""Sphinx extension: a caption above each tangled cell, such as
+``code/scratchgrad/engine.py · Value.__mul__``, with an anchor per name it defines,
+and in the API reference a link back to the cell whose version the library keeps.
 """
 
 from __future__ import annotations
@@ -57,10 +54,8 @@ def add_captions(app, doctree):
 
 
 def provenance(root):
-    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)} for the library.
-
-    The origin is the cell whose version the library keeps (the last to define the name).
-    """
+    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)} for the library,
+    ``origin`` being the cell whose version the library keeps (the last to define the name)."""
     found = {}
     for module in assemble(read_book(root)).values():
         definitions = [] if module.is_test else [i for i in module.items if i.kind in ("def", "class")]
