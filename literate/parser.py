@@ -15,6 +15,7 @@ from literate.errors import LiterateError
 
 TOC = "_toc.yml"
 CODE_DIR = "code"
+_TANGLE_OPTION = re.compile(r"^\s*:?tangle:")
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def parse_chapter(text, rel_path="<chapter>"):
         if cell.cell_type == "code":
             line = _body_line(lines, start, cell.source)
             options = range(start + 1, line)
-            tangle_line = next((n for n in options if re.match(r"\s*:?tangle:", lines[n - 1])), start)
+            tangle_line = next((n for n in options if _TANGLE_OPTION.match(lines[n - 1])), start)
             cells.append(Cell(rel_path, line, start, cell.source, dict(cell.metadata), tangle_line))
     return Chapter(path=rel_path, front_matter=front, cells=tuple(cells))
 

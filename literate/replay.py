@@ -44,8 +44,8 @@ def find_replays(chapters):
             line = cell.line + cell.source[: match.start()].count("\n")
             named = match.group("chapter")
             if named != chapter.path:
-                own_call = f'replay(globals(), "{chapter.path}")'
-                message = f'the replay cell names "{named}"; it must name its own chapter: {own_call}'
+                message = f'the replay cell names "{named}"; it must name its own chapter: '
+                message += f'replay(globals(), "{chapter.path}")'
                 raise LiterateError(chapter.path, line, message)
             expected = state_fingerprint(replayed_cells(chapters, chapter.path))
             replays.append(ReplayCell(chapter.path, line, match.group("state"), expected))
