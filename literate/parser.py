@@ -1,10 +1,6 @@
-"""Read the book: the chapters in ``_toc.yml`` order and their code cells.
-
-Chapters are read with myst-nb's own MyST-notebook reader, the one Jupyter
-Book executes, so a cell the tangler sees is exactly a cell the book runs
-(a ``{code-cell}`` shown inside another fence, or indented in a list, is
-not a cell for either).  Every problem becomes a one-line
-:class:`~literate.errors.LiterateError` naming the file and line.
+"""Read the book: the chapters in ``_toc.yml`` order and their code cells, with
+myst-nb's reader, the one Jupyter Book executes, so the tangler sees exactly the cells
+the book runs.  Every problem becomes a one-line LiterateError naming file and line.
 """
 
 from __future__ import annotations
@@ -19,6 +15,7 @@ from literate.errors import LiterateError
 
 TOC = "_toc.yml"
 CODE_DIR = "code"
+_TANGLE_OPTION = re.compile(r"^\s*:?tangle:")
 
 
 @dataclass(frozen=True)
@@ -63,10 +60,9 @@ def toc_chapters(root):
     """Chapter paths (relative to ``root``) in the order ``_toc.yml`` lists them."""
     try:
         text = (Path(root) / TOC).read_text(encoding="utf-8")
+        toc = yaml.safe_load(text)
     except OSError as exc:
         raise LiterateError(TOC, 1, f"cannot read the table of contents: {exc.strerror}") from None
-    try:
-        toc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
         raise LiterateError(TOC, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
@@ -92,21 +88,15 @@ def toc_chapters(root):
     return chapters
 
 
-_AT_LINE = re.compile(r"at line (\d+)")
-_TANGLE_OPTION = re.compile(r"^\s*:?tangle:")
-
-
 def read_chapter(root, rel_path):
     """Parse one chapter into a :class:`Chapter` (front matter and code cells)."""
     rel_path = Path(rel_path).as_posix()
     try:
-        raw = (Path(root) / rel_path).read_bytes()
+        text = (Path(root) / rel_path).read_bytes().decode("utf-8")
     except OSError as exc:
         raise LiterateError(rel_path, 1, f"cannot read the chapter: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise LiterateError(rel_path, line, "the chapter is not valid UTF-8") from None
     return parse_chapter(text, rel_path)
 
@@ -120,7 +110,7 @@ def parse_chapter(text, rel_path="<chapter>"):
         notebook = read_myst_markdown_notebook(text, add_source_map=True)
     except Exception as exc:  # myst-nb reports bad YAML in several ways
         message = " ".join(str(exc).split())
-        match = _AT_LINE.search(message)
+        match = re.search(r"at line (\d+)", message)
         line = int(match.group(1)) if match else 1
         if message.startswith("Notebook metadata"):
             what = "front matter is not valid YAML"
@@ -133,22 +123,21 @@ def parse_chapter(text, rel_path="<chapter>"):
     cells = []
     # myst-nb maps a code cell to the 1-based line of its opening fence.
     for cell, start in zip(notebook.cells, front.pop("source_map", [])):
-        if cell.cell_type != "code":
-            continue
-        line = _body_line(lines, start - 1, cell.source)
-        options = range(start + 1, line)
-        tangle_line = next((n for n in options if _TANGLE_OPTION.match(lines[n - 1])), start)
-        cells.append(Cell(rel_path, line, start, cell.source, dict(cell.metadata), tangle_line))
+        if cell.cell_type == "code":
+            line = _body_line(lines, start, cell.source)
+            options = range(start + 1, line)
+            tangle_line = next((n for n in options if _TANGLE_OPTION.match(lines[n - 1])), start)
+            cells.append(Cell(rel_path, line, start, cell.source, dict(cell.metadata), tangle_line))
     return Chapter(path=rel_path, front_matter=front, cells=tuple(cells))
 
 
-def _body_line(lines, fence_index, body):
-    """1-based line where ``body`` starts, searching after the fence at ``fence_index``."""
+def _body_line(lines, fence_line, body):
+    """1-based line where ``body`` starts, searching the lines after the fence."""
     first = body.split("\n", 1)[0]
-    for index in range(fence_index + 1, min(len(lines), fence_index + 200)):
-        if lines[index] == first or (first and lines[index].strip() == first.strip()):
-            return index + 1
-    return fence_index + 2
+    for number, text in enumerate(lines[fence_line : fence_line + 199], fence_line + 1):
+        if text == first or (first and text.strip() == first.strip()):
+            return number
+    return fence_line + 1
 
 
 def read_book(root):

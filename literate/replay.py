@@ -1,23 +1,12 @@
-"""Give a chapter's kernel the program state the earlier chapters built.
-
-Each chapter starts with a hidden cell::
-
-    from literate.replay import replay
-    replay(globals(), "book/04_backprop.md", state="…")
-
-which executes, in that kernel, the library cells (``:tangle:`` cells not
-under ``tests/``) of every chapter listed before it in ``_toc.yml``, read with
-the same parser the tangler uses.  So a class has exactly the methods the
-reader has seen so far.  ``state`` is a fingerprint of those cells, written
-by ``make tangle`` (:func:`find_replays`): it changes whenever they do, so
-Jupyter Book's execution cache re-runs the chapter, and a mismatch means the
-chapters changed since the last tangle.
+"""Give a chapter's kernel the program state the earlier chapters built: its
+first cell calls :func:`replay` (book/making.md, "Each chapter continues the last").
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,13 +42,11 @@ def find_replays(chapters):
             if match is None:
                 continue
             line = cell.line + cell.source[: match.start()].count("\n")
-            if match.group("chapter") != chapter.path:
-                raise LiterateError(
-                    chapter.path,
-                    line,
-                    f'the replay cell names "{match.group("chapter")}"; it must name its own '
-                    f'chapter: replay(globals(), "{chapter.path}")',
-                )
+            named = match.group("chapter")
+            if named != chapter.path:
+                message = f'the replay cell names "{named}"; it must name its own chapter: '
+                message += f'replay(globals(), "{chapter.path}")'
+                raise LiterateError(chapter.path, line, message)
             expected = state_fingerprint(replayed_cells(chapters, chapter.path))
             replays.append(ReplayCell(chapter.path, line, match.group("state"), expected))
     return replays
@@ -77,30 +64,13 @@ def replayed_cells(chapters, upto):
 
 def state_fingerprint(cells):
     """A short hash of the cells a chapter replays: changes when any of them does."""
-    digest = hashlib.sha256()
-    for cell in cells:
-        digest.update(f"{cell.chapter}\0{cell.source}\0".encode())
-    return digest.hexdigest()[:16]
+    text = "".join(f"{cell.chapter}\0{cell.source}\0" for cell in cells)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _project_root():
     here = Path(__file__).resolve().parent.parent
     return here if (here / "_toc.yml").is_file() else find_root()
-
-
-def _one_line_errors():
-    """In IPython, show an exception as its last line: ``TypeError: message``.
-
-    The chapters show errors for their message; a full traceback would list
-    the library's internals (and the chapter lines around them) instead.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is not None:
-        shell.InteractiveTB.set_mode(mode="Minimal")
 
 
 def replay(namespace, chapter, state=None, root=None):
@@ -113,7 +83,11 @@ def replay(namespace, chapter, state=None, root=None):
             "run `make tangle` (or `python -m literate tangle`) and re-run the notebook"
         )
     namespace.setdefault("add_to_class", add_to_class)
-    _one_line_errors()
+    # In IPython, show an exception as its last line only (see CONTRIBUTING.md).
+    ipython = sys.modules.get("IPython")  # imported wherever an IPython shell runs
+    shell = ipython.get_ipython() if ipython else None
+    if shell is not None:
+        shell.InteractiveTB.set_mode(mode="Minimal")
     for cell in cells:
         # Pad with newlines so tracebacks show the line numbers of the chapter.
         source = "\n" * (cell.line - 1) + cell.source

@@ -1,12 +1,6 @@
-"""Sphinx extension: tell the reader where every tangled snippet goes.
-
-* Every code cell with ``:tangle:`` gets a caption above its source, such as
-  ``code/scratchgrad/engine.py · Value.__mul__``, and an anchor per name it
-  defines (``#tangle-scratchgrad.engine.Value.__mul__``).
-* The API reference (autodoc) of the tangled package gets, under each class
-  and function, a link back to the cell whose version the library keeps.
-
-Enable it with ``extra_extensions: [literate.sphinx]`` in ``_config.yml``.
+"""Sphinx extension: a caption above each tangled cell, such as
+``code/scratchgrad/engine.py · Value.__mul__``, with an anchor per name it defines,
+and in the API reference a link back to the cell whose version the library keeps.
 """
 
 from __future__ import annotations
@@ -20,17 +14,9 @@ from literate.errors import LiterateError
 from literate.model import Origin, TangledCell
 from literate.parser import Cell, read_book
 
-STATIC = Path(__file__).parent / "static"
-
 
 def cell_names(source, target="x.py"):
-    """(symbols, anchors) of a tangled cell, read from literate's model of it.
-
-    ``symbols`` are the names the caption shows: functions (``Class.method``
-    for ``@add_to_class``), classes and assigned names.  ``anchors`` adds
-    ``Class.method`` for each method written in a class body, since the API
-    page links every method to ``#tangle-<module>.<Class>.<method>``.
-    """
+    """(symbols, anchors) of a tangled cell: :meth:`TangledCell.symbols` and ``anchors``."""
     tangled = TangledCell(target, Cell("<cell>", 1, 1, source), Origin("<cell>", 1))
     try:
         return tangled.symbols(), tangled.anchors()
@@ -45,23 +31,21 @@ def anchor(dotted_module, symbol):
 def add_captions(app, doctree):
     """doctree-read: a caption (and anchors) above each tangled cell's source."""
     default = (app.env.metadata.get(app.env.docname) or {}).get("tangle")
-    cells = []
-    for container in doctree.findall(nodes.container):
+    # Walk the page backwards: each name's last definition on the page gets the
+    # plain anchor, as that is the version the library keeps and the API page links to.
+    anchored_later = set()
+    for container in reversed(list(doctree.findall(nodes.container))):
         metadata = container.get("cell_metadata") or {}
         if container.get("nb_element") != "cell_code" or "tangle" not in metadata:
             continue
         target = metadata.get("tangle") or default
-        if isinstance(target, str):
-            source = next((block.astext() for block in container.findall(nodes.literal_block)), "")
-            cells.append((container, target, *cell_names(source, target)))
-
-    # Each name's last definition on the page gets the plain anchor: that is
-    # the version the library keeps, and the one the API page links to.
-    seen_later = set()
-    for container, target, symbols, anchored in reversed(cells):
+        if not isinstance(target, str):
+            continue
+        source = next((block.astext() for block in container.findall(nodes.literal_block)), "")
+        symbols, anchored = cell_names(source, target)
         keys = dict.fromkeys(anchor(dotted_name(target), symbol) for symbol in anchored)
-        ids = [key for key in keys if key not in seen_later]
-        seen_later.update(ids)
+        ids = [key for key in keys if key not in anchored_later]
+        anchored_later.update(ids)
         label = f"code/{target}" + (" · " + ", ".join(symbols) if symbols else "")
         caption = nodes.paragraph("", "", classes=["tangle-caption"], ids=ids)
         caption += nodes.literal(label, label)
@@ -70,11 +54,8 @@ def add_captions(app, doctree):
 
 
 def provenance(root):
-    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)} for the library.
-
-    The origin is the cell whose version the library keeps (the last one to
-    define or replace the name).
-    """
+    """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)} for the library,
+    ``origin`` being the cell whose version the library keeps (the last to define the name)."""
     found = {}
     for module in assemble(read_book(root)).values():
         definitions = [] if module.is_test else [i for i in module.items if i.kind in ("def", "class")]
@@ -85,24 +66,16 @@ def provenance(root):
     return found
 
 
-def _provenance(app):
-    """:func:`provenance`, computed once a build.
-
-    Kept on the application, not on the environment: Sphinx pickles the
-    environment between builds, and a cache there would miss what chapters
-    added since (autodoc re-reads the API page when a module changes).
-    """
+def add_provenance(app, what, name, obj, options, lines):
+    """autodoc-process-docstring: 'Defined in <chapter>' under each documented object."""
+    # Computed once a build and kept on the application, not on the environment:
+    # Sphinx pickles that between builds, and would miss what chapters added since.
     if not hasattr(app, "_literate_provenance"):
         try:
             app._literate_provenance = provenance(app.confdir)
         except LiterateError as error:
             raise RuntimeError(str(error)) from None
-    return app._literate_provenance
-
-
-def add_provenance(app, what, name, obj, options, lines):
-    """autodoc-process-docstring: 'Defined in <chapter>' under each documented object."""
-    found = _provenance(app).get(name)
+    found = app._literate_provenance.get(name)
     if found is None:
         return
     origin, module, symbol = found
@@ -121,7 +94,7 @@ def add_provenance(app, what, name, obj, options, lines):
 
 
 def _add_static(app):
-    app.config.html_static_path.append(str(STATIC))
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
 
 def setup(app):
