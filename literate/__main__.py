@@ -5,7 +5,7 @@ the chapters (check) or something was refused (tangle), 2: a chapter is wrong (`
 import argparse
 import sys
 
-from literate.errors import LiterateError
+from literate import LiterateError
 from literate.parser import find_root
 from literate.writer import REFUSED, apply, plan
 

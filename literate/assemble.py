@@ -72,7 +72,8 @@ class Module:
                 f"{self.target} before this cell; tangle this cell into the file that defines it"
             )
         if cls.members is None:
-            raise method.origin.error(f"class {method.owner} is written on one line; give it a body")
+            message = f"class {method.owner} is written on one line; give it a body"
+            raise method.origin.error(message)
         text = _indent(method.text, cls.indent)
         _put(cls.members, Statement("member", method.name, text, method.origin))
 
@@ -88,7 +89,7 @@ class Module:
             if item.kind == "class" and item.members is not None:
                 parts = [("class _:\n" + member.text, member.origin) for member in item.members]
                 parts.append((item.text + "\n" + item.indent + "pass", item.origin))
-            refs = _global_refs(_render(item))
+            refs = _global_refs(symtable.symtable(_render(item), "<tangle>", "exec"))
             used += [(name, at) for text, at in parts for name in sorted(refs & _names_in(text))]
         return used
 
@@ -243,17 +244,11 @@ def _indent(text, prefix):
     )
 
 
-def _global_refs(text):
-    """Names that ``text`` (module-level code) reads from the module's globals."""
-    refs, stack = set(), [symtable.symtable(text, "<tangle>", "exec")]
-    while stack:
-        scope = stack.pop()
-        is_module = scope.get_type() == "module"
-        for symbol in scope.get_symbols():
-            if symbol.is_referenced() and (is_module or symbol.is_global()):
-                refs.add(symbol.get_name())
-        stack.extend(scope.get_children())
-    return refs - _BUILTINS
+def _global_refs(table):
+    """Names a symbol table (and the tables inside it) reads from the module's globals."""
+    module = table.get_type() == "module"
+    read = [s for s in table.get_symbols() if s.is_referenced() and (module or s.is_global())]
+    return {s.get_name() for s in read}.union(*map(_global_refs, table.get_children())) - _BUILTINS
 
 
 def _names_in(text):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PureWindowsPath
 
-from literate.errors import LiterateError
+from literate import LiterateError
 from literate.parser import Cell
 
 # What a refused statement is called; the others by their keyword ("a try statement").
@@ -228,7 +228,8 @@ def _add_to_class_target(node, origin_of):
     """The class name in ``@add_to_class(Name)``, or None when not decorated so."""
     found = None
     for position, decorator in enumerate(node.decorator_list):
-        if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "add_to_class":
+        called = isinstance(decorator, ast.Call)
+        if called and getattr(decorator.func, "id", None) == "add_to_class":
             where = origin_of(decorator.lineno)
             if position != 0:
                 raise where.error("@add_to_class(...) must be the first (outermost) decorator")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from literate.errors import LiterateError
+from literate import LiterateError
 
 TOC = "_toc.yml"
 CODE_DIR = "code"
@@ -53,7 +53,8 @@ def find_root(start=None):
     for folder in (here, *here.parents):
         if (folder / TOC).is_file():
             return folder
-    raise LiterateError(here, 1, f"no {TOC} here or in any parent folder; run from the project root")
+    message = f"no {TOC} here or in any parent folder; run from the project root"
+    raise LiterateError(here, 1, message)
 
 
 def toc_chapters(root):
@@ -63,6 +64,9 @@ def toc_chapters(root):
         toc = yaml.safe_load(text)
     except OSError as exc:
         raise LiterateError(TOC, 1, f"cannot read the table of contents: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise LiterateError(TOC, line, "the table of contents is not valid UTF-8") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
         raise LiterateError(TOC, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
@@ -132,11 +136,14 @@ def parse_chapter(text, rel_path="<chapter>"):
 
 
 def _body_line(lines, fence_line, body):
-    """1-based line where ``body`` starts, searching the lines after the fence."""
-    first = body.split("\n", 1)[0]
+    """1-based line where ``body`` starts: found by its first non-blank line, searching the
+    lines after the fence (MyST drops one blank line after the options, keeps the others)."""
+    body = body.split("\n")
+    blank = next((number for number, text in enumerate(body) if text.strip()), 0)
+    first = body[blank]
     for number, text in enumerate(lines[fence_line : fence_line + 199], fence_line + 1):
         if text == first or (first and text.strip() == first.strip()):
-            return number
+            return number - blank
     return fence_line + 1
 
 

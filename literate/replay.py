@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from literate.errors import LiterateError
+from literate import LiterateError
 from literate.model import tangled_cells
 from literate.parser import find_root, read_book
 from literate.runtime import add_to_class

@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 
+from literate import LiterateError
 from literate.assemble import assemble, dotted_name
-from literate.errors import LiterateError
 from literate.model import Origin, TangledCell
 from literate.parser import Cell, read_book
 
@@ -58,8 +58,7 @@ def provenance(root):
     ``origin`` being the cell whose version the library keeps (the last to define the name)."""
     found = {}
     for module in assemble(read_book(root)).values():
-        definitions = [] if module.is_test else [i for i in module.items if i.kind in ("def", "class")]
-        for item in definitions:
+        for item in (i for i in module.items if i.kind in ("def", "class") and not module.is_test):
             methods = [(f"{item.name}.{m.name}", m.origin) for m in item.members or [] if m.name]
             for symbol, origin in [(item.name, item.origin), *methods]:
                 found[f"{module.dotted}.{symbol}"] = (origin, module.dotted, symbol)

@@ -82,7 +82,7 @@ def plan(root):
 
     for replay in stale_replays:
         path = root / replay.chapter
-        old = path.read_text(encoding="utf-8")
+        old = path.read_bytes().decode("utf-8")  # as it is, CRLF and all
         # The call is the first one from the start of its line on.
         start = sum(len(line) + 1 for line in old.split("\n")[: replay.line - 1])
         match = REPLAY_CALL.search(old, start)

@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from literate.errors import LiterateError
+from literate import LiterateError
 from literate.parser import parse_chapter
 
 
@@ -53,3 +53,23 @@ def test_any_text_either_parses_or_raises_the_one_line_error(pieces):
     else:
         for cell in chapter.cells:
             assert cell.line >= 1 and isinstance(cell.source, str)
+
+
+def test_a_cell_whose_code_starts_after_blank_lines_names_the_right_line():
+    for options in (":tangle: a.py\n", "---\ntangle: a.py\n---\n", ""):
+        text = f"# T\n\n```{{code-cell}} ipython3\n{options}\n\n\nX = 1\n```\n"
+        (cell,) = parse_chapter(text, "book/t.md").cells
+        first = cell.source.split("\n").index("X = 1")
+        assert cell.line + first == text.split("\n").index("X = 1") + 1, (options, cell.source)
+
+
+def test_a_table_of_contents_that_is_not_utf8_is_a_one_line_error(tmp_path):
+    from literate.parser import toc_chapters
+
+    (tmp_path / "_toc.yml").write_bytes(b"root: intro\n# caf\xe9\n")
+    try:
+        toc_chapters(tmp_path)
+    except LiterateError as error:
+        assert str(error) == "_toc.yml:2: the table of contents is not valid UTF-8"
+    else:
+        raise AssertionError("accepted")

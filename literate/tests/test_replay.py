@@ -91,3 +91,11 @@ def test_in_ipython_errors_show_as_one_line(three, monkeypatch):
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
     replay({}, "book/three.md", root=three.root)
     assert shell.InteractiveTB.mode == "Minimal"
+
+
+def test_writing_the_state_keeps_a_chapter_s_crlf_line_endings(three):
+    path = three.root / "book/three.md"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert three.run("tangle") == 0
+    text = path.read_bytes()
+    assert b'state="' in text and b"\n" not in text.replace(b"\r\n", b"")
