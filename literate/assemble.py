@@ -6,8 +6,6 @@ place; ``@add_to_class(Cls)`` puts a function in ``Cls``'s body; imports are gat
 ordered by ruff, and names another tangled module defines are imported from it.
 """
 
-from __future__ import annotations
-
 import ast
 import builtins
 import hashlib

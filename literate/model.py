@@ -3,8 +3,6 @@
 the replay, the Sphinx captions and the browser test all read it.
 """
 
-from __future__ import annotations
-
 import ast
 import keyword
 import re

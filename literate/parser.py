@@ -3,8 +3,6 @@ myst-nb's reader, the one Jupyter Book executes, so the tangler sees exactly the
 the book runs.  Every problem becomes a one-line LiterateError naming file and line.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -2,8 +2,6 @@
 first cell calls :func:`replay` (book/making.md, "Each chapter continues the last").
 """
 
-from __future__ import annotations
-
 import hashlib
 import re
 import sys

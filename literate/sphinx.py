@@ -3,8 +3,6 @@
 and in the API reference a link back to the cell whose version the library keeps.
 """
 
-from __future__ import annotations
-
 from pathlib import Path, PurePosixPath
 
 from docutils import nodes
