@@ -68,7 +68,6 @@ class Statement:
 class TangledCell:
     target: str  # relative to code/, validated
     cell: Cell
-    origin: Origin  # the `:tangle:` option
 
     @property
     def is_test(self):
@@ -78,17 +77,6 @@ class TangledCell:
     def statements(self):
         cell = self.cell
         return analyse(cell.source, lambda n: Origin(cell.chapter, cell.line + n - 1))
-
-    def symbols(self):
-        """The names a caption shows: functions, methods, classes, assigned names."""
-        kinds = ("def", "method", "class")
-        return [n for s in self.statements for n in ([s.symbol] if s.kind in kinds else s.names)]
-
-    def anchors(self):
-        """The symbols and ``Class.method`` of every method written in a class body."""
-        symbols = self.symbols()
-        methods = [f"{s.name}.{m.name}" for s in self.statements for m in s.members or [] if m.name]
-        return symbols + [m for m in methods if m not in symbols]
 
 
 def tangled_cells(chapter):
@@ -102,7 +90,7 @@ def tangled_cells(chapter):
                 "`:tangle:` has no file and the front matter sets no default "
                 "(add `tangle: scratchgrad/<module>.py` to the front matter or to the cell)"
             )
-        yield TangledCell(validate_target(target, origin), cell, origin)
+        yield TangledCell(validate_target(target, origin), cell)
 
 
 def validate_target(target, origin):

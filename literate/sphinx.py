@@ -9,17 +9,21 @@ from docutils import nodes
 
 from literate import LiterateError
 from literate.assemble import assemble, dotted_name
-from literate.model import Origin, TangledCell
-from literate.parser import Cell, read_book
+from literate.model import Origin, analyse
+from literate.parser import read_book
 
 
 def cell_names(source, target="x.py"):
-    """(symbols, anchors) of a tangled cell: :meth:`TangledCell.symbols` and ``anchors``."""
-    tangled = TangledCell(target, Cell("<cell>", 1, 1, source), Origin("<cell>", 1))
+    """(symbols, anchors) of a tangled cell: the names its caption shows (functions, methods,
+    classes, assigned names), and those with ``Class.method`` for methods in a class body."""
     try:
-        return tangled.symbols(), tangled.anchors()
+        statements = analyse(source, lambda line: Origin("<cell>", line))
     except LiterateError:  # the tangler reports it
         return [], []
+    kinds = ("def", "method", "class")
+    symbols = [n for s in statements for n in ([s.symbol] if s.kind in kinds else s.names)]
+    methods = [f"{s.name}.{m.name}" for s in statements for m in s.members or [] if m.name]
+    return symbols, symbols + [m for m in methods if m not in symbols]
 
 
 def anchor(dotted_module, symbol):
