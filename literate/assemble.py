@@ -1,9 +1,5 @@
 """Turn tangled cells into modules: what you get by running a module's cells in book order,
 with shadowed definitions dropped (the rules are listed in CONTRIBUTING.md).
-
-A later ``def``, ``class`` or assignment to the same names replaces the earlier one in
-place; ``@add_to_class(Cls)`` puts a function in ``Cls``'s body; imports are gathered and
-ordered by ruff, and names another tangled module defines are imported from it.
 """
 
 import ast
