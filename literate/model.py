@@ -150,8 +150,7 @@ def analyse(source, origin_of):
             owner = _add_to_class_target(node, origin_of)
             if owner is not None:
                 decorator = node.decorator_list[0]
-                drop = range(decorator.lineno, decorator.end_lineno + 1)
-                numbers = [n for n in numbers if n not in drop]
+                numbers = [n for n in numbers if not decorator.lineno <= n <= decorator.end_lineno]
             kind = "def" if owner is None else "method"
             statements.append(Statement(kind, node.name, text(numbers), origin, owner=owner))
         elif isinstance(node, ast.ClassDef):
@@ -238,9 +237,7 @@ def _class_statement(node, text, numbers, lines, origin, origin_of):
     # The header runs to the line with the colon; comments between it and the
     # first statement belong to that statement.
     header_end = first_body - 1
-    while header_end > node.lineno and (
-        not lines[header_end - 1].strip() or lines[header_end - 1].strip().startswith("#")
-    ):
+    while header_end > node.lineno and lines[header_end - 1].strip()[:1] in ("", "#"):
         header_end -= 1
     header = text([n for n in numbers if n <= header_end])
     members, previous_end = [], header_end
