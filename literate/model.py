@@ -36,10 +36,9 @@ class Origin:
 class Statement:
     """A top-level statement of a tangled cell, with the comments just above it.
 
-    ``kind`` is "import", "def", "class", "method" (a function under
-    ``@add_to_class(owner)``, its text without that decorator), "assign"
-    (``=`` or annotated), "stmt" (``+=``, comments at the end of a cell),
-    "doc" (a bare string) or, inside a class, "member".
+    ``kind`` is "import", "def", "class", "method" (a function under ``@add_to_class(owner)``,
+    its text without that decorator), "assign" (``=`` or annotated), "stmt" (``+=``, comments
+    at the end of a cell), "doc" (a bare string) or, inside a class, "member".
     """
 
     kind: str

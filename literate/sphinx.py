@@ -38,10 +38,9 @@ def add_captions(app, doctree):
     anchored_later = set()
     for container in reversed(list(doctree.findall(nodes.container))):
         metadata = container.get("cell_metadata") or {}
-        if container.get("nb_element") != "cell_code" or "tangle" not in metadata:
-            continue
         target = metadata.get("tangle") or default
-        if not isinstance(target, str):
+        tangled = container.get("nb_element") == "cell_code" and "tangle" in metadata
+        if not tangled or not isinstance(target, str):
             continue
         source = next((block.astext() for block in container.findall(nodes.literal_block)), "")
         symbols, anchored = cell_names(source, target)
