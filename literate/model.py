@@ -213,18 +213,17 @@ def _add_to_class_target(node, origin_of):
     found = None
     for position, decorator in enumerate(node.decorator_list):
         called = isinstance(decorator, ast.Call)
-        if called and getattr(decorator.func, "id", None) == "add_to_class":
-            where = origin_of(decorator.lineno)
-            if position != 0:
-                raise where.error("@add_to_class(...) must be the first (outermost) decorator")
-            args = decorator.args
-            if len(args) != 1 or decorator.keywords or not isinstance(args[0], ast.Name):
-                raise where.error("write @add_to_class(ClassName) with exactly one class name")
-            found = args[0].id
-        elif isinstance(decorator, ast.Name) and decorator.id == "add_to_class":
-            raise origin_of(decorator.lineno).error(
-                "add_to_class needs the class: write @add_to_class(ClassName)"
-            )
+        if getattr(decorator.func if called else decorator, "id", None) != "add_to_class":
+            continue
+        where = origin_of(decorator.lineno)
+        if not called:
+            raise where.error("add_to_class needs the class: write @add_to_class(ClassName)")
+        if position != 0:
+            raise where.error("@add_to_class(...) must be the first (outermost) decorator")
+        args = decorator.args
+        if len(args) != 1 or decorator.keywords or not isinstance(args[0], ast.Name):
+            raise where.error("write @add_to_class(ClassName) with exactly one class name")
+        found = args[0].id
     return found
 
 
