@@ -1,6 +1,6 @@
-"""One model of a tangled cell, worked out once: its target, its origin and its statements
-(what each defines, the class an ``@add_to_class`` method goes to, the imports).  The tangler,
-the replay, the Sphinx captions and the browser test all read it.
+"""One model of a tangled cell, worked out once: its target and its statements (what each
+defines, the class an ``@add_to_class`` method goes to, the imports).  The tangler, the
+replay, the Sphinx captions and the browser test all read it.
 """
 
 import ast
