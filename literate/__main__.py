@@ -48,9 +48,8 @@ def _tangle(changes, force):
         for change in refused:
             print(f"refused: {change.describe()}", file=sys.stderr)
             sys.stdout.write(change.diff())
-        for kind, hint in REFUSED.items():
-            if any(change.kind == kind for change in refused):
-                print(hint, file=sys.stderr)
+        kinds = {change.kind for change in refused}
+        print(*(hint for kind, hint in REFUSED.items() if kind in kinds), sep="\n", file=sys.stderr)
         return 1
     for change in changes:
         if change.kind == "stray":

@@ -1,9 +1,7 @@
-"""One model of a tangled cell, worked out once: its target, its origin and its statements
-(what each defines, the class an ``@add_to_class`` method goes to, the imports).  The tangler,
-the replay, the Sphinx captions and the browser test all read it.
+"""One model of a tangled cell, worked out once: its target and its statements (what each
+defines, the class an ``@add_to_class`` method goes to, the imports).  The tangler, the
+replay, the Sphinx captions and the browser test all read it.
 """
-
-from __future__ import annotations
 
 import ast
 import keyword
@@ -38,10 +36,9 @@ class Origin:
 class Statement:
     """A top-level statement of a tangled cell, with the comments just above it.
 
-    ``kind`` is "import", "def", "class", "method" (a function under
-    ``@add_to_class(owner)``, its text without that decorator), "assign"
-    (``=`` or annotated), "stmt" (``+=``, comments at the end of a cell),
-    "doc" (a bare string) or, inside a class, "member".
+    ``kind`` is "import", "def", "class", "method" (a function under ``@add_to_class(owner)``,
+    its text without that decorator), "assign" (``=`` or annotated), "stmt" (``+=``, comments
+    at the end of a cell), "doc" (a bare string) or, inside a class, "member".
     """
 
     kind: str
@@ -70,7 +67,6 @@ class Statement:
 class TangledCell:
     target: str  # relative to code/, validated
     cell: Cell
-    origin: Origin  # the `:tangle:` option
 
     @property
     def is_test(self):
@@ -80,17 +76,6 @@ class TangledCell:
     def statements(self):
         cell = self.cell
         return analyse(cell.source, lambda n: Origin(cell.chapter, cell.line + n - 1))
-
-    def symbols(self):
-        """The names a caption shows: functions, methods, classes, assigned names."""
-        kinds = ("def", "method", "class")
-        return [n for s in self.statements for n in ([s.symbol] if s.kind in kinds else s.names)]
-
-    def anchors(self):
-        """The symbols and ``Class.method`` of every method written in a class body."""
-        symbols = self.symbols()
-        methods = [f"{s.name}.{m.name}" for s in self.statements for m in s.members or [] if m.name]
-        return symbols + [m for m in methods if m not in symbols]
 
 
 def tangled_cells(chapter):
@@ -104,7 +89,7 @@ def tangled_cells(chapter):
                 "`:tangle:` has no file and the front matter sets no default "
                 "(add `tangle: scratchgrad/<module>.py` to the front matter or to the cell)"
             )
-        yield TangledCell(validate_target(target, origin), cell, origin)
+        yield TangledCell(validate_target(target, origin), cell)
 
 
 def validate_target(target, origin):
@@ -164,8 +149,7 @@ def analyse(source, origin_of):
             owner = _add_to_class_target(node, origin_of)
             if owner is not None:
                 decorator = node.decorator_list[0]
-                drop = range(decorator.lineno, decorator.end_lineno + 1)
-                numbers = [n for n in numbers if n not in drop]
+                numbers = [n for n in numbers if not decorator.lineno <= n <= decorator.end_lineno]
             kind = "def" if owner is None else "method"
             statements.append(Statement(kind, node.name, text(numbers), origin, owner=owner))
         elif isinstance(node, ast.ClassDef):
@@ -229,18 +213,17 @@ def _add_to_class_target(node, origin_of):
     found = None
     for position, decorator in enumerate(node.decorator_list):
         called = isinstance(decorator, ast.Call)
-        if called and getattr(decorator.func, "id", None) == "add_to_class":
-            where = origin_of(decorator.lineno)
-            if position != 0:
-                raise where.error("@add_to_class(...) must be the first (outermost) decorator")
-            args = decorator.args
-            if len(args) != 1 or decorator.keywords or not isinstance(args[0], ast.Name):
-                raise where.error("write @add_to_class(ClassName) with exactly one class name")
-            found = args[0].id
-        elif isinstance(decorator, ast.Name) and decorator.id == "add_to_class":
-            raise origin_of(decorator.lineno).error(
-                "add_to_class needs the class: write @add_to_class(ClassName)"
-            )
+        if getattr(decorator.func if called else decorator, "id", None) != "add_to_class":
+            continue
+        where = origin_of(decorator.lineno)
+        if not called:
+            raise where.error("add_to_class needs the class: write @add_to_class(ClassName)")
+        if position != 0:
+            raise where.error("@add_to_class(...) must be the first (outermost) decorator")
+        args = decorator.args
+        if len(args) != 1 or decorator.keywords or not isinstance(args[0], ast.Name):
+            raise where.error("write @add_to_class(ClassName) with exactly one class name")
+        found = args[0].id
     return found
 
 
@@ -252,9 +235,7 @@ def _class_statement(node, text, numbers, lines, origin, origin_of):
     # The header runs to the line with the colon; comments between it and the
     # first statement belong to that statement.
     header_end = first_body - 1
-    while header_end > node.lineno and (
-        not lines[header_end - 1].strip() or lines[header_end - 1].strip().startswith("#")
-    ):
+    while header_end > node.lineno and lines[header_end - 1].strip()[:1] in ("", "#"):
         header_end -= 1
     header = text([n for n in numbers if n <= header_end])
     members, previous_end = [], header_end

@@ -3,8 +3,6 @@ myst-nb's reader, the one Jupyter Book executes, so the tangler sees exactly the
 the book runs.  Every problem becomes a one-line LiterateError naming file and line.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,14 +57,9 @@ def find_root(start=None):
 
 def toc_chapters(root):
     """Chapter paths (relative to ``root``) in the order ``_toc.yml`` lists them."""
+    text = _read(root, TOC, "table of contents")
     try:
-        text = (Path(root) / TOC).read_text(encoding="utf-8")
         toc = yaml.safe_load(text)
-    except OSError as exc:
-        raise LiterateError(TOC, 1, f"cannot read the table of contents: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise LiterateError(TOC, line, "the table of contents is not valid UTF-8") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
         raise LiterateError(TOC, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
@@ -95,14 +88,18 @@ def toc_chapters(root):
 def read_chapter(root, rel_path):
     """Parse one chapter into a :class:`Chapter` (front matter and code cells)."""
     rel_path = Path(rel_path).as_posix()
+    return parse_chapter(_read(root, rel_path, "chapter"), rel_path)
+
+
+def _read(root, rel_path, what):
+    """The text of ``root/rel_path``, or a LiterateError saying why the ``what`` is unreadable."""
     try:
-        text = (Path(root) / rel_path).read_bytes().decode("utf-8")
+        return (Path(root) / rel_path).read_bytes().decode("utf-8")
     except OSError as exc:
-        raise LiterateError(rel_path, 1, f"cannot read the chapter: {exc.strerror}") from None
+        raise LiterateError(rel_path, 1, f"cannot read the {what}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
-        raise LiterateError(rel_path, line, "the chapter is not valid UTF-8") from None
-    return parse_chapter(text, rel_path)
+        raise LiterateError(rel_path, line, f"the {what} is not valid UTF-8") from None
 
 
 def parse_chapter(text, rel_path="<chapter>"):

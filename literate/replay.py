@@ -2,8 +2,6 @@
 first cell calls :func:`replay` (book/making.md, "Each chapter continues the last").
 """
 
-from __future__ import annotations
-
 import hashlib
 import re
 import sys
@@ -12,7 +10,7 @@ from pathlib import Path
 
 from literate import LiterateError
 from literate.model import tangled_cells
-from literate.parser import find_root, read_book
+from literate.parser import TOC, find_root, read_book
 from literate.runtime import add_to_class
 
 REPLAY_CALL = re.compile(
@@ -68,14 +66,12 @@ def state_fingerprint(cells):
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _project_root():
-    here = Path(__file__).resolve().parent.parent
-    return here if (here / "_toc.yml").is_file() else find_root()
-
-
 def replay(namespace, chapter, state=None, root=None):
     """Execute the earlier chapters' library cells into ``namespace``."""
-    root = Path(root) if root else _project_root()
+    if not root:  # the project this package is in, else the one around the working folder
+        here = Path(__file__).resolve().parent.parent
+        root = here if (here / TOC).is_file() else find_root()
+    root = Path(root)
     cells = replayed_cells(read_book(root), chapter)
     if state is not None and state != state_fingerprint(cells):
         raise StaleReplayError(

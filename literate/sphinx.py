@@ -3,25 +3,27 @@
 and in the API reference a link back to the cell whose version the library keeps.
 """
 
-from __future__ import annotations
-
 from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 
 from literate import LiterateError
 from literate.assemble import assemble, dotted_name
-from literate.model import Origin, TangledCell
-from literate.parser import Cell, read_book
+from literate.model import Origin, analyse
+from literate.parser import read_book
 
 
 def cell_names(source, target="x.py"):
-    """(symbols, anchors) of a tangled cell: :meth:`TangledCell.symbols` and ``anchors``."""
-    tangled = TangledCell(target, Cell("<cell>", 1, 1, source), Origin("<cell>", 1))
+    """(symbols, anchors) of a tangled cell: the names its caption shows (functions, methods,
+    classes, assigned names), and those with ``Class.method`` for methods in a class body."""
     try:
-        return tangled.symbols(), tangled.anchors()
+        statements = analyse(source, lambda line: Origin("<cell>", line))
     except LiterateError:  # the tangler reports it
         return [], []
+    kinds = ("def", "method", "class")
+    symbols = [n for s in statements for n in ([s.symbol] if s.kind in kinds else s.names)]
+    methods = [f"{s.name}.{m.name}" for s in statements for m in s.members or [] if m.name]
+    return symbols, symbols + [m for m in methods if m not in symbols]
 
 
 def anchor(dotted_module, symbol):
@@ -36,10 +38,9 @@ def add_captions(app, doctree):
     anchored_later = set()
     for container in reversed(list(doctree.findall(nodes.container))):
         metadata = container.get("cell_metadata") or {}
-        if container.get("nb_element") != "cell_code" or "tangle" not in metadata:
-            continue
         target = metadata.get("tangle") or default
-        if not isinstance(target, str):
+        tangled = container.get("nb_element") == "cell_code" and "tangle" in metadata
+        if not tangled or not isinstance(target, str):
             continue
         source = next((block.astext() for block in container.findall(nodes.literal_block)), "")
         symbols, anchored = cell_names(source, target)
