@@ -13,7 +13,7 @@ from literate.model import Origin, analyse
 from literate.parser import read_book
 
 
-def cell_names(source, target="x.py"):
+def cell_names(source):
     """(symbols, anchors) of a tangled cell: the names its caption shows (functions, methods,
     classes, assigned names), and those with ``Class.method`` for methods in a class body."""
     try:
@@ -43,7 +43,7 @@ def add_captions(app, doctree):
         if not tangled or not isinstance(target, str):
             continue
         source = next((block.astext() for block in container.findall(nodes.literal_block)), "")
-        symbols, anchored = cell_names(source, target)
+        symbols, anchored = cell_names(source)
         keys = dict.fromkeys(anchor(dotted_name(target), symbol) for symbol in anchored)
         ids = [key for key in keys if key not in anchored_later]
         anchored_later.update(ids)
@@ -58,8 +58,8 @@ def provenance(root):
     """{"scratchgrad.engine.Value.__mul__": (origin, module, symbol)} for the library,
     ``origin`` being the cell whose version the library keeps (the last to define the name)."""
     found = {}
-    for module in assemble(read_book(root)).values():
-        for item in (i for i in module.items if i.kind in ("def", "class") and not module.is_test):
+    for module in (m for m in assemble(read_book(root)).values() if not m.is_test):
+        for item in (i for i in module.items if i.kind in ("def", "class")):
             methods = [(f"{item.name}.{m.name}", m.origin) for m in item.members or [] if m.name]
             for symbol, origin in [(item.name, item.origin), *methods]:
                 found[f"{module.dotted}.{symbol}"] = (origin, module.dotted, symbol)

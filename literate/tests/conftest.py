@@ -30,6 +30,22 @@ def cell(code, target=None, tags=None):
     return f"```{{code-cell}} ipython3\n{options}{textwrap.dedent(code).strip()}\n```\n"
 
 
+def page(name, *cells, front=""):
+    """The text of a chapter: front matter (``front`` lines first), a title, ``cells``."""
+    text = HEADER.replace("---\njupytext", f"---\n{front}jupytext") + f"\n# {name}\n\n"
+    return text + "\n".join(cells)
+
+
+def toc(names):
+    """The ``_toc.yml`` of a book whose chapters are ``book/<name>.md``, in order."""
+    first, *rest = names
+    lines = ["format: jb-book", f"root: book/{first}"]
+    if rest:
+        lines.append("chapters:")
+        lines += [f"  - file: book/{name}" for name in rest]
+    return "\n".join(lines) + "\n"
+
+
 class TinyBook:
     def __init__(self, root):
         self.root = root
@@ -37,23 +53,14 @@ class TinyBook:
 
     def chapter(self, name, *cells, front=""):
         """Write book/<name>.md with ``cells`` and add it to the TOC."""
-        text = HEADER.replace("---\njupytext", f"---\n{front}jupytext") + f"\n# {name}\n\n"
-        text += "\n".join(cells)
+        text = page(name, *cells, front=front)
         path = self.root / "book" / f"{name}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         if name not in self.names:
             self.names.append(name)
-        self._write_toc()
+        (self.root / "_toc.yml").write_text(toc(self.names), encoding="utf-8")
         return path
-
-    def _write_toc(self):
-        first, *rest = self.names
-        lines = ["format: jb-book", f"root: book/{first}"]
-        if rest:
-            lines.append("chapters:")
-            lines += [f"  - file: book/{name}" for name in rest]
-        (self.root / "_toc.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def run(self, *args, capsys=None):
         code = main(["--root", str(self.root), *args])

@@ -17,44 +17,21 @@ import json
 import os
 import re
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from literate.__main__ import main
+from literate.tests.conftest import cell, toc
+from literate.tests.conftest import page as chapter
 
 GOLDEN = Path(__file__).with_name("messages.json")
-HEADER = """\
----
-{front}jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
-
-
-def cell(code, target=None, tags=None):
-    options = f":tangle: {target}\n" if target is not None else ""
-    options += f":tags: [{', '.join(tags)}]\n" if tags else ""
-    return f"```{{code-cell}} ipython3\n{options}{textwrap.dedent(code).strip()}\n```\n"
-
-
-def chapter(name, *cells, front=""):
-    return HEADER.format(front=front) + f"\n# {name}\n\nSome text.\n\n" + "\n".join(cells)
 
 
 def book(*chapters):
     """``(name, text)`` pairs -> {path: text}, with the table of contents."""
-    first, *rest = [name for name, _ in chapters]
-    toc = ["format: jb-book", f"root: book/{first}"]
-    toc += ["chapters:"] + [f"  - file: book/{name}" for name in rest] if rest else []
-    return {"_toc.yml": "\n".join(toc) + "\n", **{f"book/{n}.md": t for n, t in chapters}}
+    names = [name for name, _ in chapters]
+    return {"_toc.yml": toc(names), **{f"book/{name}.md": text for name, text in chapters}}
 
 
 TT = [("cmd", "tangle"), ("cmd", "check"), ("cmd", "tangle")]
